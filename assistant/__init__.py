@@ -1,0 +1,1 @@
+"""anime-assistant: a voice assistant that draws anime-style pictures."""
