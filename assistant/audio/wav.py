@@ -1,0 +1,99 @@
+"""WAV files in and out: 16-bit PCM only, read as float32 mono, written atomically.
+
+Everything downstream works on float32 mono in [-1, 1] at one rate, so reading mixes down and
+`load_for_pipeline` resamples with soxr. Anything that is not a readable 16-bit PCM WAV ends as
+one UserError line naming the file and how to convert it, never a libsndfile traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from assistant.errors import UserError
+
+_CONVERT = "convert it with: sox IN.wav -b 16 -e signed-integer OUT.wav"
+
+
+def _info(path: Path):
+    import soundfile as sf
+
+    if not path.exists():
+        raise UserError(f"audio file {path} does not exist", "check the path")
+    if path.is_dir():
+        raise UserError(f"audio file {path} is a folder, not a WAV file", "give the path of a .wav file")
+    if path.stat().st_size == 0:
+        raise UserError(f"audio file {path} is empty", "record it again or give another WAV file")
+    try:
+        info = sf.info(str(path))
+    except (RuntimeError, sf.LibsndfileError) as exc:  # libsndfile: unknown or damaged format
+        raise UserError(f"audio file {path} is not a readable WAV file ({_short(exc)})",
+                        f"give a 16-bit PCM WAV file; {_CONVERT}") from None
+    if info.format not in ("WAV", "WAVEX"):
+        raise UserError(f"audio file {path} is {info.format_info or info.format}, not WAV",
+                        f"give a 16-bit PCM WAV file; {_CONVERT}")
+    if info.subtype != "PCM_16":
+        raise UserError(f"audio file {path} is {info.subtype_info or info.subtype} WAV, not 16-bit PCM",
+                        _CONVERT)
+    if info.frames <= 0:
+        raise UserError(f"audio file {path} contains no audio", "record it again or give another WAV file")
+    return info
+
+
+def _short(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    # libsndfile repeats the path; keep only its reason.
+    return text.split(": ", 1)[-1] if ": " in text else text
+
+
+def read_wav(path) -> tuple[np.ndarray, int]:
+    """A 16-bit PCM WAV of any rate and channel count as float32 mono in [-1, 1], at its own rate."""
+    import soundfile as sf
+
+    path = Path(path)
+    info = _info(path)
+    try:
+        data, rate = sf.read(str(path), dtype="float32", always_2d=True)
+    except (RuntimeError, sf.LibsndfileError) as exc:
+        raise UserError(f"audio file {path} is damaged ({_short(exc)})",
+                        f"record it again; {_CONVERT}") from None
+    if data.shape[0] == 0:
+        raise UserError(f"audio file {path} contains no audio", "record it again or give another WAV file")
+    mono = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
+    return np.ascontiguousarray(mono, dtype=np.float32), int(rate or info.samplerate)
+
+
+def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
+    if rate_in == rate_out:
+        return np.asarray(samples, dtype=np.float32)
+    import soxr
+
+    return soxr.resample(np.asarray(samples, dtype=np.float32), rate_in, rate_out).astype(np.float32, copy=False)
+
+
+def load_for_pipeline(path, rate: int = 16000) -> np.ndarray:
+    """read_wav, mixed down and resampled to `rate` (16 kHz for the VAD and whisper)."""
+    samples, rate_in = read_wav(path)
+    return resample(samples, rate_in, rate)
+
+
+def write_wav(path, samples: np.ndarray, rate: int) -> Path:
+    """Write float samples (mono, or frames x channels) as 16-bit PCM; readers never see half a file."""
+    import soundfile as sf
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".wav", dir=path.parent)
+    os.close(fd)
+    try:
+        sf.write(tmp, data, int(rate), subtype="PCM_16", format="WAV")
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
