@@ -1,0 +1,50 @@
+"""`chat`: the dialog alone, each --turn one utterance in place of speech.
+
+Prints the event stream (`--json`) or a readable timeline. Pictures are drawn inline, so the
+command ends when the last turn has been answered.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from assistant.errors import UserError
+from assistant.events import EventBus, JsonLinesSink
+from assistant.outputs import open_events_file, writable_dir
+from assistant.timeline import Timeline
+
+
+def run(args, config) -> int:
+    from assistant.image.artist import Artist
+    from assistant.speech.text_speaker import TextSpeaker
+    from dialog.machine import Dialog
+
+    out_dir = writable_dir(args.image_out or config.pictures_dir(), "--image-out")
+    bus = EventBus()
+    bus.subscribe(JsonLinesSink(sys.stdout) if args.json else Timeline(sys.stdout))
+    events_file = open_events_file(args.events) if getattr(args, "events", None) else None
+    if events_file:
+        bus.subscribe(events_file)
+    if config.gallery.enabled:
+        _attach_gallery(config, bus)
+    dialog = Dialog(bus, config, Artist(config), TextSpeaker(bus), out_dir, background=False)
+    try:
+        for turn in args.turn:
+            dialog.hear(turn)
+    finally:
+        dialog.close()
+        if events_file:
+            events_file.close()
+    return 0
+
+
+def _attach_gallery(config, bus) -> None:
+    """Keep finished pictures in the gallery when that module is present and usable."""
+    try:
+        from assistant.gallery import Gallery
+    except ImportError:
+        return
+    try:
+        Gallery(config).subscribe(bus)
+    except UserError as exc:
+        print(f"warning: gallery disabled: {exc.line()}", file=sys.stderr)

@@ -1,0 +1,117 @@
+"""Saying a record aloud: "A smiling black-haired boy in a school uniform reading on the beach".
+
+The words for each value live in `voices/<lang>.toml`; this module only knows each language's
+word order, so the confirmation names every slot in the order a person would say it.
+"""
+
+from __future__ import annotations
+
+import voices
+
+
+def _words(lang: str, table: str) -> dict:
+    return voices.load(lang)["words"][table]
+
+
+def _join_en(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _tidy(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _describe_en(rec: dict) -> str:
+    count = rec.get("count", 1)
+    subject = rec.get("subject", "person")
+    singular, plural = _words("en", "subject")[subject]
+    colors = _words("en", "colors")
+    numbers = _words("en", "numbers")
+
+    front = []
+    if "expression" in rec:
+        front.append(_words("en", "expression")[rec["expression"]])
+    hair_color = colors.get(rec.get("hair_color", ""), "")
+    if hair_color and "hair_style" not in rec:
+        front.append(f"{hair_color}-haired" if rec["hair_color"] != "blonde" else "blonde")
+    noun = plural if count > 1 else singular
+    head = " ".join(front + [noun])
+    if count > 1:
+        head = f"{numbers.get(str(count), str(count))} {head}"
+    else:
+        head = ("an " if head[0] in "aeiou" else "a ") + head
+
+    with_parts = []
+    if "hair_style" in rec:
+        with_parts.append(_tidy(_words("en", "hair_style")[rec["hair_style"]].format(color=hair_color)))
+    if "eye_color" in rec:
+        with_parts.append(f"{colors[rec['eye_color']]} eyes")
+    with_parts += [_words("en", "accessories")[a] for a in rec.get("accessories", [])]
+
+    parts = [head]
+    if with_parts:
+        parts.append("with " + _join_en(with_parts))
+    if "outfit" in rec:
+        outfit = _tidy(_words("en", "outfit")[rec["outfit"]].format(color=colors.get(rec.get("outfit_color", ""), "")))
+        if outfit.startswith("a ") and outfit[2] in "aeiou":
+            outfit = "an " + outfit[2:]
+        parts.append(f"in {outfit}")
+    elif "outfit_color" in rec:
+        parts.append(f"dressed in {colors[rec['outfit_color']]}")
+    for slot in ("action", "setting", "time_of_day", "weather", "style"):
+        if slot in rec:
+            parts.append(_words("en", slot)[rec[slot]])
+    text = " ".join(parts)
+    return text[0].upper() + text[1:]
+
+
+def _describe_zh(rec: dict) -> str:
+    count = rec.get("count", 1)
+    subject = rec.get("subject", "person")
+    words = lambda table: _words("zh", table)  # noqa: E731 - local shorthand
+    colors = words("colors")
+    measure = words("measure").get(subject, words("measure")["default"])
+    number = words("numbers").get(str(count), str(count))
+
+    mods = []
+    if "expression" in rec:
+        mods.append(words("expression")[rec["expression"]])
+    if "hair_style" in rec:
+        mods.append(words("hair_style")[rec["hair_style"]].format(color=colors.get(rec.get("hair_color", ""), "")))
+    elif "hair_color" in rec:
+        mods.append(words("hair_color_short")[rec["hair_color"]] + "头发")
+    if "eye_color" in rec:
+        mods.append(colors[rec["eye_color"]].removesuffix("色") + "眼睛")
+    if "outfit" in rec:
+        mods.append(words("outfit")[rec["outfit"]].format(color=colors.get(rec.get("outfit_color", ""), "")))
+    elif "outfit_color" in rec:
+        mods.append("穿" + colors[rec["outfit_color"]] + "衣服")
+    mods += [words("accessories")[a] for a in rec.get("accessories", [])]
+
+    text = number + measure
+    if mods:
+        text += "、".join(mods) + "的"
+    text += words("subject")[subject]
+    when = "".join(words(slot)[rec[slot]] for slot in ("time_of_day", "weather") if slot in rec)
+    if when and ("setting" in rec or "action" in rec):
+        text += when
+    elif when:
+        text = when + "," + text
+    if "setting" in rec:
+        text += "在" + words("setting")[rec["setting"]]
+    if "action" in rec:
+        text += words("action")[rec["action"]]
+    if "style" in rec:
+        text += "," + words("style")[rec["style"]]
+    return text
+
+
+def describe(record: dict, lang: str) -> str:
+    """The record as one spoken phrase in `lang` (no final punctuation)."""
+    return _describe_zh(record) if lang == "zh" else _describe_en(record)
+
+
+def phrase(key: str, lang: str, variant: int = 0, **fields) -> str:
+    return voices.phrase(key, lang, variant, **fields)
