@@ -130,6 +130,9 @@ class SdConfig:
     device: str = "auto"
     safety_checker: bool = True
     blocked_words: list[str] = field(default_factory=list)
+    # CPU threads for torch while drawing; 0 keeps torch's default. On a small shared machine 1 can
+    # be many times faster than 2, because busy cores make torch's threads wait on each other.
+    threads: int = 0
 
 
 @dataclass
@@ -177,6 +180,11 @@ class KioskConfig:
 class WeightsConfig:
     # Where downloaded and installed weights live; empty means the repository's weights/files.
     dir: str = ""
+    # Another registry file in place of weights/registry.toml (a site's own list, or a test's).
+    registry: str = ""
+    # A base URL that serves every file as <mirror>/<model name>/<file path>, in place of the
+    # registry's public URLs (a local mirror for kiosks; tests point it at 127.0.0.1).
+    mirror: str = ""
 
 
 @dataclass
