@@ -1,0 +1,240 @@
+"""Spoken replies: text to espeak-ng speech, written as numbered WAV files or played live.
+
+A speaker is what the dialog calls: `say(text, lang) -> audio_path | None`. It emits the `say`
+event itself at the moment the reply starts (the WAV is written, or its first sample is handed
+to the output device), because only it knows that moment and the file. Two engines:
+
+- `EspeakSpeaker` runs the espeak-ng program (one short subprocess a reply; fast and robust).
+- `Pyttsx3Speaker` goes through pyttsx3's espeak driver (libespeak-ng in process).
+
+Live replies are played without blocking the caller; a second reply waits for the first to end.
+Before a live reply starts, each `on_speaking(until_monotonic)` listener hears how long the
+microphone must be ignored (reply plus config.tts.tail_s), so the assistant never hears itself;
+`stop()` cuts a reply short when the person talks over it (barge-in).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+import voices
+from assistant.config import Config
+from assistant.errors import UserError
+from assistant.events import EventBus
+
+SpeakingListener = Callable[[float], None]
+
+_NUMBERED = re.compile(r"^(\d+)-")
+
+
+class SpeechOutputError(UserError):
+    """The speech synthesiser is missing or failed."""
+
+
+def voice_for(lang: str) -> dict:
+    """espeak voice name, rate (words a minute) and pitch for `lang`, from voices/<lang>.toml."""
+    settings = voices.voice_settings(lang)
+    return {"voice": str(settings.get("espeak_voice", "en-us")), "rate": int(settings.get("rate", 165)),
+            "pitch": int(settings.get("pitch", 50))}
+
+
+class Speaker:
+    """What both engines share: numbering, the `say` event, live playback and muting."""
+
+    engine = "?"
+
+    def __init__(self, config: Config, bus: EventBus, out_dir: str | os.PathLike | None = None,
+                 on_speaking: SpeakingListener | None = None):
+        self._config = config
+        self._bus = bus
+        self._out_dir = Path(out_dir) if out_dir else None
+        self._listeners: list[SpeakingListener] = [on_speaking] if on_speaking else []
+        self._lock = threading.Lock()      # numbering and the one-reply-at-a-time rule
+        self._number = self._last_number()
+        self._player = None
+        self._live_failed = False
+        if self._out_dir is not None:
+            self._out_dir.mkdir(parents=True, exist_ok=True)
+
+    # -- the dialog's side -------------------------------------------------------------------
+
+    def say(self, text: str, lang: str) -> str | None:
+        text = " ".join((text or "").split())
+        if not text:
+            return None
+        lang = self._lang(lang)
+        if self._out_dir is not None:
+            return str(self._write(text, lang))
+        self._play(text, lang)
+        return None
+
+    # -- the pipeline's side -----------------------------------------------------------------
+
+    def add_listener(self, fn: SpeakingListener) -> None:
+        """`fn(until_monotonic)` is called just before a live reply starts."""
+        self._listeners.append(fn)
+
+    @property
+    def live(self) -> bool:
+        return self._out_dir is None
+
+    @property
+    def speaking(self) -> bool:
+        return self._player is not None and self._player.playing
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the live reply in progress has played out; True at once for WAV output."""
+        return self._player.wait(timeout) if self._player is not None else True
+
+    def stop(self) -> None:
+        """Cut the live reply short (the person started talking over it)."""
+        if self._player is not None:
+            self._player.stop()
+
+    def close(self) -> None:
+        if self._player is not None:
+            self._player.close()
+
+    # -- engines ---------------------------------------------------------------------------
+
+    def synthesize(self, text: str, lang: str, path: Path) -> None:
+        """Write `text` spoken in `lang` to the WAV file `path`."""
+        raise NotImplementedError
+
+    def synthesize_samples(self, text: str, lang: str) -> tuple[np.ndarray, int]:
+        """`text` spoken in `lang` as float32 mono samples and their rate."""
+        from assistant.audio.wav import read_wav
+
+        with tempfile.TemporaryDirectory(prefix="anime-tts-") as tmp:
+            path = Path(tmp) / "say.wav"
+            self.synthesize(text, self._lang(lang), path)
+            return read_wav(path)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _lang(self, lang: str | None) -> str:
+        if lang in voices.LANGUAGES:
+            return lang
+        fallback = self._config.general.language
+        return fallback if fallback in voices.LANGUAGES else "en"
+
+    def _last_number(self) -> int:
+        # Continue after files already in the folder, so a second session never overwrites the first.
+        if self._out_dir is None or not self._out_dir.is_dir():
+            return 0
+        numbers = [int(m.group(1)) for p in self._out_dir.glob("*.wav") if (m := _NUMBERED.match(p.name))]
+        return max(numbers, default=0)
+
+    def _write(self, text: str, lang: str) -> Path:
+        with self._lock:
+            self._number += 1
+            path = self._out_dir / f"{self._number:03d}-{lang}.wav"
+            tmp = path.with_name(f".{path.name}.part")
+            try:
+                self.synthesize(text, lang, tmp)
+                os.replace(tmp, path)
+            finally:
+                if tmp.exists():
+                    tmp.unlink()
+            self._bus.emit("say", text=text, lang=lang, audio_path=str(path))
+        return path
+
+    def _play(self, text: str, lang: str) -> None:
+        from assistant.speech.playback import PlaybackError, Player
+
+        samples, rate = self.synthesize_samples(text, lang)
+        with self._lock:
+            if self._player is None:
+                self._player = Player(self._config)
+            # One reply at a time: the next one starts when the last has played out.
+            self._player.wait()
+            if not self._live_failed:
+                until = time.monotonic() + len(samples) / rate + self._config.tts.tail_s
+                for listener in self._listeners:
+                    listener(until)
+                try:
+                    self._player.start(samples, rate)
+                except PlaybackError as exc:
+                    # Without speakers the conversation still goes on (window, events); say so once.
+                    self._live_failed = True
+                    self._bus.emit("error", stage="speak", message=exc.line())
+            self._bus.emit("say", text=text, lang=lang, audio_path=None)
+
+
+class EspeakSpeaker(Speaker):
+    """espeak-ng as a program: `espeak-ng -v VOICE -s RATE -p PITCH -w FILE`, text on stdin."""
+
+    engine = "espeak"
+
+    def __init__(self, config: Config, bus: EventBus, out_dir=None, on_speaking=None):
+        if shutil.which("espeak-ng") is None:
+            raise SpeechOutputError("espeak-ng is not installed, so the assistant cannot speak",
+                                    "install it: sudo apt install espeak-ng")
+        super().__init__(config, bus, out_dir, on_speaking)
+
+    def synthesize(self, text: str, lang: str, path: Path) -> None:
+        v = voice_for(lang)
+        # Text goes on stdin so a reply that starts with "-" is never taken for an option.
+        cmd = ["espeak-ng", "-v", v["voice"], "-s", str(v["rate"]), "-p", str(v["pitch"]), "-w", str(path)]
+        try:
+            done = subprocess.run(cmd, input=text.encode("utf-8"), capture_output=True, timeout=60)
+        except subprocess.TimeoutExpired:
+            raise SpeechOutputError("espeak-ng did not finish within 60 s", "check the espeak-ng install") from None
+        if done.returncode != 0 or not path.exists():
+            reason = " ".join(done.stderr.decode("utf-8", "replace").split()) or f"exit status {done.returncode}"
+            raise SpeechOutputError(f"espeak-ng failed with voice {v['voice']!r} ({reason})",
+                                    f"check [voice] espeak_voice in voices/{lang}.toml against `espeak-ng --voices`")
+
+
+class Pyttsx3Speaker(Speaker):
+    """pyttsx3's espeak driver. Its engine is one per process and not thread-safe: one lock."""
+
+    engine = "pyttsx3"
+    _engine_lock = threading.Lock()
+
+    def __init__(self, config: Config, bus: EventBus, out_dir=None, on_speaking=None):
+        super().__init__(config, bus, out_dir, on_speaking)
+        try:
+            import pyttsx3
+            from pyttsx3.drivers import espeak as driver
+        except (ImportError, OSError) as exc:
+            raise SpeechOutputError(f"pyttsx3 with its espeak driver is unavailable ({exc})",
+                                    "pip install pyttsx3 and sudo apt install libespeak-ng1, "
+                                    "or set [tts] engine = \"espeak\"") from None
+        # The driver prints "Audio saved to ..." on stdout after each file, which would corrupt
+        # `--json` output; silence that print in the driver's module only.
+        driver.print = lambda *args, **kwargs: None
+        with self._engine_lock:
+            self._engine = pyttsx3.init("espeak")
+
+    def synthesize(self, text: str, lang: str, path: Path) -> None:
+        v = voice_for(lang)
+        with self._engine_lock:
+            try:
+                self._engine.setProperty("voice", v["voice"])
+                self._engine.setProperty("rate", v["rate"])
+                self._engine.setProperty("pitch", v["pitch"])
+                self._engine.save_to_file(text, str(path))
+                self._engine.runAndWait()
+            except (ValueError, RuntimeError) as exc:
+                raise SpeechOutputError(f"pyttsx3 failed with voice {v['voice']!r} ({exc})",
+                                        f"check [voice] espeak_voice in voices/{lang}.toml") from None
+        if not path.exists():
+            raise SpeechOutputError("pyttsx3 wrote no audio", "set [tts] engine = \"espeak\"")
+
+
+def create_speaker(config: Config, bus: EventBus, out_dir=None,
+                   on_speaking: SpeakingListener | None = None) -> Speaker:
+    """The speaker config.tts.engine names."""
+    kind = Pyttsx3Speaker if config.tts.engine == "pyttsx3" else EspeakSpeaker
+    return kind(config, bus, out_dir, on_speaking)
