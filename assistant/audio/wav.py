@@ -97,3 +97,8 @@ def write_wav(path, samples: np.ndarray, rate: int) -> Path:
             os.unlink(tmp)
         raise
     return path
+
+
+def check_wav(path) -> None:
+    """Raise the same one-line UserError read_wav would, reading only the header."""
+    _info(Path(path))

@@ -1,0 +1,205 @@
+"""Speech segments from a stream of blocks: webrtcvad gated by energy above a tracked noise floor.
+
+A frame is voiced when webrtcvad says speech AND its energy is energy_margin_db above the noise
+floor (a low percentile of recent frame energies). The gate is what keeps a fan, a hall full of
+people or music from opening turn after turn: whatever is always there becomes the floor.
+
+A segment opens when most of the last ~150 ms is voiced and starts preroll_s earlier, so the
+first syllable is never cut. It closes after end_silence_s of silence (relaxed_end_silence_s
+for slow speakers), keeping pause_s of silence after the last voiced frame. Segments with less
+than min_speech_s of voiced audio are dropped; one that reaches max_segment_s is cut, emitted,
+and the speech goes on in a new segment.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+TRIGGER_S = 0.15  # window that must be mostly voiced to open a segment
+TRIGGER_RATIO = 0.6
+FLOOR_DB = -120.0  # energy of digital silence
+
+
+@dataclass
+class Segment:
+    audio: np.ndarray  # float32 mono at the segmenter's rate, pre-roll and trailing pause included
+    start: float  # audio clock seconds of audio[0]
+    end: float  # audio clock seconds just after audio[-1]
+    voiced_s: float = 0.0  # how much of it the VAD heard as speech
+    cut: bool = False  # True when max_segment_s forced it closed mid-speech
+
+
+class Segmenter:
+    def __init__(self, vad_config, rate: int = 16000,
+                 on_pause: Callable[[np.ndarray, float, float], None] | None = None):
+        import webrtcvad
+
+        if rate not in (8000, 16000, 32000, 48000):
+            raise ValueError(f"webrtcvad needs 8, 16, 32 or 48 kHz audio, not {rate}")
+        if vad_config.frame_ms not in (10, 20, 30):
+            raise ValueError(f"[vad] frame_ms must be 10, 20 or 30, not {vad_config.frame_ms}")
+        self.cfg = vad_config
+        self.rate = rate
+        self.on_pause = on_pause
+        self._vad = webrtcvad.Vad(int(vad_config.aggressiveness))
+        self.frame_len = rate * vad_config.frame_ms // 1000
+        self.frame_s = vad_config.frame_ms / 1000
+        f = self.frame_s
+        self._trigger_frames = max(1, round(TRIGGER_S / f))
+        self._preroll_frames = max(0, round(vad_config.preroll_s / f))
+        self._pause_frames = max(1, round(vad_config.pause_s / f))
+        end_s = vad_config.relaxed_end_silence_s if vad_config.slow_speaker else vad_config.end_silence_s
+        self._end_frames = max(self._pause_frames + 1, round(end_s / f))
+        self._min_voiced = max(1, round(vad_config.min_speech_s / f))
+        self._max_frames = max(self._end_frames + 1, round(vad_config.max_segment_s / f))
+        # Noise floor: ring of frame energies, percentile refreshed every few frames.
+        self._hist = np.full(max(10, round(vad_config.noise_window_s / f)), np.nan)
+        self._hist_n = 0
+        self._floor = FLOOR_DB
+        self._floor_age = 0
+        self.reset()
+
+    # -- public state ----------------------------------------------------------------------------
+    @property
+    def speaking(self) -> bool:
+        return self.state == "speech"
+
+    @property
+    def noise_floor_db(self) -> float:
+        return self._floor
+
+    def reset(self) -> None:
+        """Forget any speech in progress (after the assistant spoke); the noise floor is kept."""
+        self.state = "silence"
+        self._buf = np.zeros(0, dtype=np.float32)
+        self._buf_start = None
+        self._ring: deque = deque(maxlen=self._preroll_frames + self._trigger_frames)
+        self._frames: list[np.ndarray] = []
+        self._seg_start = 0.0
+        self._last_voiced = -1
+        self._voiced = 0
+        self._paused_told = False
+
+    # -- feeding -----------------------------------------------------------------------------------
+    def feed(self, block) -> list:
+        """Process one Block; returns the segments it closed (usually none)."""
+        samples = np.asarray(block.samples, dtype=np.float32)
+        muted = bool(getattr(block, "muted", False))
+        if self._buf_start is None or not self._buf.size:
+            self._buf_start = float(block.start) - 0.0
+            self._buf = samples
+        else:
+            self._buf = np.concatenate([self._buf, samples])
+        n = self.frame_len
+        count = len(self._buf) // n
+        if not count:
+            return []
+        frames = self._buf[: count * n].reshape(count, n)
+        self._buf = self._buf[count * n:]
+        energies = 10 * np.log10(np.mean(np.square(frames, dtype=np.float64), axis=1) + 1e-12)
+        pcm = (np.clip(frames, -1.0, 1.0) * 32767).astype(np.int16)
+        out = []
+        t = self._buf_start
+        for i in range(count):
+            e = float(energies[i])
+            if muted:
+                voiced = False
+            else:
+                self._track_floor(e)
+                voiced = e > self._floor + self.cfg.energy_margin_db and self._vad.is_speech(
+                    pcm[i].tobytes(), self.rate)
+            seg = self._step(frames[i], t, voiced)
+            if seg is not None:
+                out.append(seg)
+            t += self.frame_s
+        self._buf_start = t
+        return out
+
+    def flush(self) -> list:
+        """End of stream: close a segment in progress if it holds enough speech."""
+        out = []
+        if self.state == "speech" and self._voiced >= self._min_voiced:
+            out.append(self._emit(cut=False))
+        keep_floor = (self._hist, self._hist_n, self._floor)
+        self.reset()
+        self._hist, self._hist_n, self._floor = keep_floor
+        return out
+
+    # -- internals ---------------------------------------------------------------------------------
+    def _track_floor(self, energy_db: float) -> None:
+        self._hist[self._hist_n % len(self._hist)] = energy_db
+        self._hist_n += 1
+        self._floor_age += 1
+        # Refresh every frame while the history is short (start of stream), then every ~0.3 s.
+        if self._hist_n < 34 or self._floor_age >= 10:
+            filled = self._hist[: min(self._hist_n, len(self._hist))]
+            self._floor = float(np.percentile(filled, self.cfg.noise_percentile))
+            self._floor_age = 0
+
+    def _step(self, frame: np.ndarray, t: float, voiced: bool):
+        if self.state == "silence":
+            self._ring.append((frame, t, voiced))
+            recent = list(self._ring)[-self._trigger_frames:]
+            if len(recent) == self._trigger_frames and \
+                    sum(v for _, _, v in recent) >= TRIGGER_RATIO * self._trigger_frames:
+                self.state = "speech"
+                self._frames = [fr for fr, _, _ in self._ring]
+                self._seg_start = self._ring[0][1]
+                flags = [v for _, _, v in self._ring]
+                self._voiced = sum(flags)
+                self._last_voiced = max(i for i, v in enumerate(flags) if v)
+                self._paused_told = False
+                self._ring.clear()
+            return None
+
+        self._frames.append(frame)
+        if voiced:
+            self._voiced += 1
+            self._last_voiced = len(self._frames) - 1
+            self._paused_told = False
+        trailing = len(self._frames) - 1 - self._last_voiced
+        if trailing >= self._end_frames:
+            if self._voiced >= self._min_voiced:
+                return self._emit(cut=False)
+            self._close_silently()
+            return None
+        if trailing == self._pause_frames and not self._paused_told and self._voiced >= self._min_voiced:
+            self._paused_told = True
+            if self.on_pause is not None:
+                pause_start = self._seg_start + (self._last_voiced + 1) * self.frame_s
+                self.on_pause(np.concatenate(self._frames), round(self._seg_start, 4), round(pause_start, 4))
+        if len(self._frames) >= self._max_frames:
+            seg = self._emit(cut=True) if self._voiced >= self._min_voiced else None
+            if seg is None:
+                self._close_silently()
+                return None
+            # Speech goes on: the next segment starts right here, no pre-roll needed.
+            self.state = "speech"
+            self._frames = []
+            self._seg_start = seg.end
+            self._voiced = 0
+            self._last_voiced = -1
+            self._paused_told = False
+            return seg
+        return None
+
+    def _emit(self, cut: bool) -> Segment:
+        keep = len(self._frames) if cut else min(len(self._frames), self._last_voiced + 1 + self._pause_frames)
+        audio = np.concatenate(self._frames[:keep]) if keep else np.zeros(0, dtype=np.float32)
+        seg = Segment(audio=audio, start=round(self._seg_start, 4),
+                      end=round(self._seg_start + keep * self.frame_s, 4),
+                      voiced_s=round(self._voiced * self.frame_s, 3), cut=cut)
+        self._close_silently()
+        return seg
+
+    def _close_silently(self) -> None:
+        self.state = "silence"
+        self._frames = []
+        self._voiced = 0
+        self._last_voiced = -1
+        self._paused_told = False
+        self._ring.clear()
