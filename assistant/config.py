@@ -65,6 +65,13 @@ class VadConfig:
     max_segment_s: float = 15.0
     # A frame counts as speech only when it is this many dB above the tracked noise floor.
     energy_margin_db: float = 6.0
+    # This much silence after speech starts recognition speculatively (on_pause) while the
+    # rest of end_silence_s is confirmed; it is also the silence kept after the last word.
+    pause_s: float = 0.2
+    # The noise floor is this percentile of frame energies over the last noise_window_s, so
+    # constant noise or music becomes "floor" and stops opening turns.
+    noise_window_s: float = 8.0
+    noise_percentile: float = 10.0
 
 
 @dataclass
