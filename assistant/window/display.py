@@ -1,0 +1,285 @@
+"""The pygame loop: runs on the main thread, draws only what the event stream says.
+
+Workers (audio, recognition, generation) emit events on the bus from their own threads; the
+display's subscriber only puts them on a queue, and the main thread applies them to the
+ViewState between frames, so a slow worker can never freeze the screen and no pygame call ever
+happens off the main thread.
+
+mode "window" opens a window (fullscreen in kiosk mode); "headless" draws the same frames off
+screen and writes them as PNG files (one per screen change, at most one a second otherwise, and
+`latest.png` for remote monitoring); "none" draws nothing.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import os
+import queue
+import threading
+import time
+from pathlib import Path
+
+from assistant.window.view_state import Recent, ViewState
+
+log = logging.getLogger(__name__)
+
+BROWSE_IDLE_S = 30.0  # browsing the gallery falls back to the attract screen after this
+HEADLESS_MIN_GAP_S = 1.0
+LATEST_EVERY_S = 5.0
+_SHIFTS = ((0, 0), (1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1))
+
+
+class Display:
+    def __init__(self, config, bus, mode: str = "window", frames_dir: str | os.PathLike | None = None,
+                 recent: list[Recent] | None = None):
+        self.config = config
+        self.bus = bus
+        self.mode = mode
+        self.kiosk = bool(config.kiosk.enabled)
+        self.view = ViewState()
+        self.view.lang = config.general.language if config.general.language in ("en", "zh") else "en"
+        if recent:
+            self.view.recent = list(recent)
+        self.size = (int(config.window.width), int(config.window.height))
+        default_frames = Path(config.general.data_dir).expanduser() / "frames"
+        self.frames_dir = Path(frames_dir or config.window.frames_dir or default_frames).expanduser()
+        self.layout = None  # where things were drawn in the last frame (tests read it)
+        self.frame_work_s: collections.deque = collections.deque(maxlen=20000)
+        self.frame_interval_s: collections.deque = collections.deque(maxlen=20000)
+        self.frames_written: list[Path] = []
+        self._queue: queue.Queue = queue.Queue()
+        self._pg = None
+        self._assets = None
+        self._canvas = None
+        self._esc_down_at: float | None = None
+        self._quit_combo = None
+        self._frame_no = 0
+        if mode != "none":
+            bus.subscribe(self._on_event)
+
+    # -- the event stream, any thread ------------------------------------------------------------
+    def _on_event(self, event: dict) -> None:
+        self._queue.put(event)
+
+    def now(self) -> float:
+        return self.bus.now()
+
+    def pump(self) -> int:
+        """Apply every queued event to the view (main thread); returns how many there were."""
+        n = 0
+        while True:
+            try:
+                event = self._queue.get_nowait()
+            except queue.Empty:
+                return n
+            try:
+                self.view.apply(event)
+            except Exception as exc:  # noqa: BLE001 - one malformed event must not stop the screen
+                log.warning("window: ignored event %r: %s", event.get("type"), exc)
+            if event.get("type") == "image" and self._assets is not None:
+                self._assets.images.forget(str(event.get("path", "")))
+            n += 1
+
+    # -- drawing ---------------------------------------------------------------------------------
+    def _ensure_pygame(self):
+        if self._pg is None:
+            if self.mode != "window":
+                os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+            os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+            import pygame
+
+            from assistant.window import fonts, screens
+
+            pygame.font.init()
+            book = fonts.FontBook(self.config.window.font)
+            if not book.has_cjk:
+                log.warning("window: no Chinese font found; %s", fonts.INSTALL_HINT)
+            self._pg = pygame
+            self._screens = screens
+            self._assets = screens.Assets(book)
+        return self._pg
+
+    def render_frame(self, now: float | None = None, size: tuple[int, int] | None = None):
+        """Apply pending events and draw one frame; returns the pygame Surface."""
+        pg = self._ensure_pygame()
+        self.pump()
+        now = self.now() if now is None else now
+        self._housekeeping(now)
+        size = size or self.size
+        if self._canvas is None or self._canvas.get_size() != size:
+            self._canvas = pg.Surface(size)
+        hold = self._hold_fraction(now)
+        self.layout = self._screens.render(self._canvas, self.view, self._assets, now, hold)
+        return self._canvas
+
+    def save_frame(self, path: str | os.PathLike, now: float | None = None) -> Path:
+        """Render a frame and write it as PNG atomically (a monitor never reads half a file)."""
+        surface = self.render_frame(now)
+        return self._write(surface, Path(path))
+
+    def _write(self, surface, path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+        self._pg.image.save(surface, str(tmp))
+        os.replace(tmp, path)
+        return path
+
+    def _housekeeping(self, now: float) -> None:
+        v = self.view
+        quiet = now - v.last_event_t
+        if v.phase == "browsing" and quiet > BROWSE_IDLE_S:
+            v.back_to_idle(now)
+        if self.kiosk and v.phase not in ("idle", "generating") and not (v.speaking or v.ptt) \
+                and quiet > self.config.kiosk.idle_s:
+            v.back_to_idle(now)
+
+    def _hold_fraction(self, now: float) -> float:
+        if self._esc_down_at is None or not self.kiosk:
+            return 0.0
+        return min(1.0, (time.monotonic() - self._esc_down_at) / max(0.1, self.config.kiosk.quit_hold_s))
+
+    def burn_in_offset(self, now: float) -> tuple[int, int]:
+        """A few pixels' shift of the whole frame, changed every burn_in_shift_s (kiosk only)."""
+        if not self.kiosk or self.config.kiosk.burn_in_shift_s <= 0:
+            return (0, 0)
+        dx, dy = _SHIFTS[int(now // self.config.kiosk.burn_in_shift_s) % len(_SHIFTS)]
+        amount = max(2, round(4 * self.size[1] / 800))
+        return (dx * amount, dy * amount)
+
+    # -- running -----------------------------------------------------------------------------------
+    def run(self, stop: threading.Event) -> None:
+        """Run on the main thread until `stop` is set (or the person quits the window)."""
+        if self.mode == "none":
+            stop.wait()
+            return
+        if self.mode == "headless":
+            self._run_headless(stop)
+        else:
+            self._run_window(stop)
+
+    def _run_headless(self, stop: threading.Event) -> None:
+        self._ensure_pygame()
+        last_phase, last_rev = None, -1
+        last_saved = last_latest = -1e9
+        while not stop.is_set():
+            try:
+                event = self._queue.get(timeout=0.1)
+                self._queue.put(event)  # pump() applies it in order with the rest
+            except queue.Empty:
+                pass
+            self.pump()
+            now = self.now()
+            self._housekeeping(now)
+            v = self.view
+            phase_changed = v.phase != last_phase
+            if phase_changed or (v.revision != last_rev and now - last_saved >= HEADLESS_MIN_GAP_S):
+                surface = self.render_frame(now)
+                self._frame_no += 1
+                path = self.frames_dir / f"frame-{self._frame_no:06d}-{v.phase}.png"
+                self.frames_written.append(self._write(surface, path))
+                self._write(surface, self.frames_dir / "latest.png")
+                last_phase, last_rev, last_saved, last_latest = v.phase, v.revision, now, now
+            elif now - last_latest >= LATEST_EVERY_S:
+                self._write(self.render_frame(now), self.frames_dir / "latest.png")
+                last_latest = now
+        # The final state is always on disk.
+        self._write(self.render_frame(), self.frames_dir / "latest.png")
+
+    def _run_window(self, stop: threading.Event) -> None:
+        pg = self._ensure_pygame()
+        pg.display.init()
+        self._quit_combo = _parse_combo(getattr(self.config.kiosk, "quit_keys", ""))
+        fullscreen = bool(self.config.window.fullscreen or self.kiosk)
+        screen = self._open(fullscreen)
+        pg.display.set_caption("anime-assistant · 画画助手")
+        if self.kiosk:
+            pg.mouse.set_visible(False)
+        clock = pg.time.Clock()
+        fps = max(5, int(self.config.window.fps))
+        last = time.perf_counter()
+        try:
+            while not stop.is_set():
+                start = time.perf_counter()
+                self.frame_interval_s.append(start - last)
+                last = start
+                for ev in pg.event.get():
+                    if ev.type == pg.QUIT:
+                        stop.set()
+                    elif ev.type == pg.KEYDOWN:
+                        screen, fullscreen = self._key_down(ev, stop, screen, fullscreen)
+                    elif ev.type == pg.KEYUP:
+                        self._key_up(ev)
+                    elif ev.type == pg.VIDEORESIZE and not fullscreen:
+                        screen = pg.display.get_surface()
+                now = self.now()
+                if self._hold_fraction(now) >= 1.0:
+                    stop.set()
+                self.size = screen.get_size()
+                frame = self.render_frame(now)
+                offset = self.burn_in_offset(now)
+                if offset != (0, 0):
+                    screen.fill((0, 0, 0))
+                screen.blit(frame, offset)
+                pg.display.flip()
+                self.frame_work_s.append(time.perf_counter() - start)
+                clock.tick(fps)
+        finally:
+            if self.view.ptt:
+                self.bus.emit("ptt", down=False)
+            pg.display.quit()
+
+    def _open(self, fullscreen: bool):
+        pg = self._pg
+        if fullscreen:
+            return pg.display.set_mode((0, 0), pg.FULLSCREEN)
+        return pg.display.set_mode(self.size, pg.RESIZABLE)
+
+    def _key_down(self, ev, stop, screen, fullscreen):
+        pg = self._pg
+        now = self.now()
+        if ev.key == pg.K_SPACE and not self.view.ptt:
+            self.bus.emit("ptt", down=True)  # the pipeline listens while it is held
+        elif ev.key == pg.K_RIGHT:
+            self.view.browse(+1, now)
+        elif ev.key == pg.K_LEFT:
+            self.view.browse(-1, now)
+        elif ev.key == pg.K_f:
+            fullscreen = not fullscreen
+            screen = self._open(fullscreen)
+        elif ev.key == pg.K_ESCAPE:
+            if self.kiosk:
+                self._esc_down_at = time.monotonic()
+            else:
+                stop.set()
+        if self._quit_combo and ev.key == self._quit_combo[1] and \
+                (ev.mod & self._quit_combo[0]) == self._quit_combo[0]:
+            stop.set()
+        return screen, fullscreen
+
+    def _key_up(self, ev) -> None:
+        pg = self._pg
+        if ev.key == pg.K_SPACE and self.view.ptt:
+            self.bus.emit("ptt", down=False)
+        elif ev.key == pg.K_ESCAPE:
+            self._esc_down_at = None
+
+
+def _parse_combo(text: str):
+    """"ctrl+shift+q" -> (modifier mask, key code); empty or unknown -> None."""
+    if not text:
+        return None
+    import pygame
+
+    mods = {"ctrl": pygame.KMOD_CTRL, "shift": pygame.KMOD_SHIFT, "alt": pygame.KMOD_ALT}
+    mask, key = 0, None
+    for part in text.lower().replace(" ", "").split("+"):
+        if part in mods:
+            mask |= mods[part]
+        else:
+            try:
+                key = pygame.key.key_code(part)
+            except (ValueError, pygame.error):
+                log.warning("window: unknown key %r in [kiosk] quit_keys", part)
+                return None
+    return (mask, key) if key is not None and mask else None
