@@ -181,6 +181,8 @@ class KioskConfig:
     burn_in_shift_s: float = 120.0
     quit_hold_s: float = 3.0
     watchdog_s: float = 120.0
+    # A key combination that quits at once (staff with a keyboard), besides holding Esc; "" = none.
+    quit_keys: str = "ctrl+shift+q"
 
 
 @dataclass
