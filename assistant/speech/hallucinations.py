@@ -1,0 +1,54 @@
+"""What whisper says when nobody spoke: subtitle credits and sign-offs learnt from video subtitles.
+
+Whisper was trained on subtitled videos, so on silence, breath or noise it tends to "hear" the
+credits ("Thanks for watching", "字幕由…提供", "请不吝点赞订阅…"). A transcript that is nothing but
+one of these is dropped. Long, distinctive phrases match anywhere in the text; short ones that a
+person might really say ("thank you", "谢谢") only count when the decoder also doubted there was
+speech at all.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Match anywhere: nobody describes a picture with these.
+ANYWHERE = (
+    "thanks for watching", "thank you for watching", "thank you so much for watching",
+    "subtitles by", "subtitled by", "captions by", "captioning by", "transcribed by", "translated by",
+    "amara.org", "please subscribe", "like and subscribe", "don't forget to subscribe",
+    "see you in the next video", "see you next time", "in the next video",
+    "字幕由", "字幕提供", "字幕志愿者", "中文字幕", "字幕组", "校对", "请不吝点赞", "点赞订阅", "订阅转发",
+    "打赏支持", "明镜与点点", "谢谢观看", "感谢观看", "谢谢收看", "感谢收看", "下期再见", "欢迎订阅",
+    "优优独播剧场", "本字幕", "词曲",
+)
+# Whole-utterance only, and only when the decoder already suspected silence (no_speech_prob).
+SUSPECT_WHOLE = (
+    "you", "thank you", "thanks", "bye", "bye bye", "okay", "oh", "hmm", "uh", "um", "so",
+    "the end", "music", "applause", "laughter", "silence",
+    "谢谢", "谢谢大家", "嗯", "啊", "好", "拜拜", "再见", "音乐", "掌声",
+)
+SUSPECT_NO_SPEECH = 0.2
+
+
+def normalise(text: str) -> str:
+    """Lower case, no punctuation, no brackets' contents like [Music] kept as words."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[\[\]\(\)（）【】♪♫*]", " ", text)
+    text = "".join(" " if unicodedata.category(ch).startswith(("P", "S")) else ch for ch in text)
+    return " ".join(text.split())
+
+
+def hallucination(text: str, no_speech_prob: float = 0.0) -> str | None:
+    """The reason `text` looks like a hallucination, or None when it looks like real speech."""
+    norm = normalise(text)
+    if not norm:
+        return "no words"
+    squashed = norm.replace(" ", "")
+    for phrase in ANYWHERE:
+        p = normalise(phrase)
+        if p and (p in norm or p.replace(" ", "") in squashed):
+            return f"hallucination ({phrase!r})"
+    if no_speech_prob >= SUSPECT_NO_SPEECH and (norm in SUSPECT_WHOLE or squashed in SUSPECT_WHOLE):
+        return f"hallucination ({norm!r} with no_speech_prob {no_speech_prob:.2f})"
+    return None
