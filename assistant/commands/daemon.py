@@ -1,0 +1,17 @@
+"""No sub-command: the always-listening daemon on the microphone and the speakers."""
+
+from __future__ import annotations
+
+from assistant.pipeline import Session
+
+
+def run(args, config) -> int:
+    from assistant.audio.sources import MicSource
+
+    if getattr(args, "kiosk", False):
+        # A kiosk waits for a missing microphone instead of failing at start.
+        config.kiosk.enabled = True
+    display = getattr(args, "display", None) or config.window.display
+    session = Session(config, display=display, events=getattr(args, "events", None),
+                      kiosk=config.kiosk.enabled)
+    return session.run(lambda bus: MicSource(config, bus), realtime=False, one_turn_at_a_time=False)

@@ -1,0 +1,419 @@
+"""The live pipeline: audio blocks -> Segmenter -> Recognizer -> Dialog, and the session around it.
+
+Three threads keep the audio loop from ever waiting on a model:
+
+- the audio loop (`Pipeline.run`) feeds blocks to the segmenter and hands closed segments on;
+- the recognizer worker transcribes, one job at a time. Recognition starts speculatively on the
+  segmenter's `on_pause` (the first pause_s of silence), while the rest of end_silence_s is being
+  confirmed; when the segment closes with exactly that audio the running job is reused, and when
+  speech resumed it is discarded. This is what keeps the reply under the latency target;
+- the turn thread takes segments in order, waits for their transcript and hands it to the
+  dialog, and ticks the dialog's timeouts twice a second.
+
+A failing stage never ends the session: it becomes an `error` event, the assistant says so
+aloud with the voice's `error` phrase, and listening goes on.
+
+`Session` wires a source, the models, the speaker, the dialog, the event sinks and the display
+for the daemon, `listen` and `demo`: the pipeline runs in worker threads because the display
+(pygame) must own the main thread; Ctrl-C or SIGTERM sets the stop event and everything winds
+down within about a second.
+"""
+
+from __future__ import annotations
+
+import queue
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import voices
+from assistant.config import Config
+from assistant.errors import UserError
+from assistant.events import EventBus
+
+_TICK_S = 0.5
+
+
+class _Worker:
+    """One daemon thread running jobs in order; futures carry results back.
+
+    Not a ThreadPoolExecutor: its threads are joined at interpreter exit, so a transcription in
+    progress would hold up Ctrl-C by a second or more.
+    """
+
+    def __init__(self, name: str):
+        self._jobs: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
+        self._thread.start()
+
+    def submit(self, fn: Callable, *args) -> Future:
+        future: Future = Future()
+        self._jobs.put((future, fn, args))
+        return future
+
+    def _loop(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            future, fn, args = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the future
+                future.set_exception(exc)
+
+    def close(self, timeout: float = 0.5) -> None:
+        self._jobs.put(None)
+        self._thread.join(timeout)
+
+
+@dataclass
+class _Speculation:
+    start: float
+    samples: int
+    future: Future
+
+
+@dataclass
+class _Turn:
+    segment: object
+    future: Future
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+class Pipeline:
+    """source -> Segmenter -> Recognizer -> Dialog for one session.
+
+    one_turn_at_a_time: the audio loop waits until the dialog has finished each turn (spoken reply
+    and drawing included) before feeding on: `listen` without --realtime, where audio comes as
+    fast as the pipeline takes it. Otherwise audio keeps flowing while turns are handled.
+    """
+
+    def __init__(self, config: Config, bus: EventBus, recognizer, dialog, speaker=None, *,
+                 stop: threading.Event | None = None, one_turn_at_a_time: bool = False):
+        from assistant.audio.vad import Segmenter
+
+        self._config = config
+        self._bus = bus
+        self._recognizer = recognizer
+        self._dialog = dialog
+        self._speaker = speaker
+        self._stop = stop or threading.Event()
+        self._one_at_a_time = one_turn_at_a_time
+        self._segmenter = Segmenter(config.vad, rate=config.audio.sample_rate, on_pause=self._on_pause)
+        self._asr = _Worker("asr")
+        self._turns: queue.Queue = queue.Queue()
+        self._turn_thread = threading.Thread(target=self._turn_loop, name="turns", daemon=True)
+        self._spec: _Speculation | None = None
+        self._was_muted = False
+        self.speculation_hits = 0
+        self.speculation_misses = 0
+
+    # -- the audio loop --------------------------------------------------------------------
+
+    def run(self, blocks: Iterable) -> None:
+        """Feed every block; return when the input is exhausted and every turn is done, or on stop."""
+        self._turn_thread.start()
+        try:
+            for block in blocks:
+                if self._stop.is_set():
+                    return
+                self._feed(block)
+            if self._stop.is_set():
+                return
+            for segment in self._guard("listen", self._segmenter.flush, []):
+                self._hand_on(segment)
+            self._turns.put(None)
+            while self._turn_thread.is_alive() and not self._stop.is_set():
+                self._turn_thread.join(0.2)
+            self._settle()
+        finally:
+            self._turns.put(None)
+            self._asr.close()
+
+    def _feed(self, block) -> None:
+        muted = bool(getattr(block, "muted", False))
+        if self._was_muted and not muted:
+            # The assistant has just stopped talking: whatever the segmenter holds is its own voice.
+            self._segmenter.reset()
+            self._spec = None
+        self._was_muted = muted
+        for segment in self._guard("listen", lambda: self._segmenter.feed(block), []):
+            self._hand_on(segment)
+        if (self._config.tts.barge_in and self._speaker is not None and self._speaker.speaking
+                and self._segmenter.speaking):
+            self._speaker.stop()
+            self._bus.emit("barge_in", t_audio=round(block.start, 3))
+
+    def _on_pause(self, audio, start: float, pause_start: float) -> None:
+        previous = self._spec
+        if previous is not None:
+            previous.future.cancel()  # a pause that speech ended: not started yet, never will be
+        self._spec = _Speculation(start, len(audio), self._asr.submit(self._recognize, audio))
+
+    def _hand_on(self, segment) -> None:
+        self._bus.emit("speech", start=round(segment.start, 3), end=round(segment.end, 3))
+        spec, self._spec = self._spec, None
+        if (spec is not None and not getattr(segment, "cut", False) and abs(spec.start - segment.start) < 1e-3
+                and spec.samples == len(segment.audio) and not spec.future.cancelled()):
+            future = spec.future  # the segment closed on the pause that was being recognised
+            self.speculation_hits += 1
+        else:
+            if spec is not None:
+                spec.future.cancel()
+            future = self._asr.submit(self._recognize, segment.audio)
+            self.speculation_misses += 1
+        turn = _Turn(segment, future)
+        self._turns.put(turn)
+        if self._one_at_a_time:
+            while not turn.done.wait(0.2):
+                if self._stop.is_set():
+                    return
+
+    def _recognize(self, audio):
+        return self._recognizer.transcribe(audio, lang_hint=self._lang_hint())
+
+    def _lang_hint(self) -> str | None:
+        # A short answer ("yes", "对") carries little language evidence; while the dialog awaits
+        # one, the conversation's language is the better guess. A description is detected freely.
+        dialog = self._dialog
+        if getattr(dialog, "state", "idle") in ("confirming", "generating", "showing"):
+            return getattr(dialog, "lang", None)
+        return None
+
+    # -- the turn thread -------------------------------------------------------------------
+
+    def _turn_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                turn = self._turns.get(timeout=_TICK_S)
+            except queue.Empty:
+                self._guard("understanding", self._dialog.tick)
+                continue
+            if turn is None:
+                return
+            try:
+                self._take(turn)
+            finally:
+                turn.done.set()
+            self._guard("understanding", self._dialog.tick)
+
+    def _take(self, turn: _Turn) -> None:
+        while True:
+            try:
+                transcript = turn.future.result(timeout=_TICK_S)
+                break
+            except TimeoutError:
+                if self._stop.is_set():
+                    return
+            except Exception as exc:  # noqa: BLE001 - recognition failed for this segment only
+                self._fail("listen", exc)
+                return
+        if getattr(transcript, "dropped", False) or not (transcript.text or "").strip():
+            self._bus.emit("ignored", start=round(turn.segment.start, 3), end=round(turn.segment.end, 3),
+                           text=transcript.text, reason="not speech")
+            return
+        self._bus.emit("transcript", text=transcript.text, lang=transcript.lang,
+                       confidence=round(float(transcript.confidence), 3),
+                       asr_seconds=round(float(transcript.asr_seconds), 3))
+        self._dialog.hear(transcript.text, lang=transcript.lang, confidence=transcript.confidence)
+        if self._one_at_a_time:
+            self._settle()
+
+    def _settle(self) -> None:
+        """Wait until the dialog has drawn and the speaker has said everything."""
+        while not self._stop.is_set():
+            drawn = self._dialog.wait(_TICK_S)
+            spoken = self._speaker.wait(_TICK_S) if self._speaker is not None else True
+            if drawn and spoken and self._dialog.idle:
+                return
+
+    # -- failures --------------------------------------------------------------------------
+
+    def _guard(self, stage: str, fn: Callable, default=None):
+        try:
+            return fn()
+        except Exception as exc:  # noqa: BLE001 - one bad block or turn never ends the daemon
+            self._fail(stage, exc)
+            if stage == "listen":
+                self._segmenter.reset()
+            return default
+
+    def _fail(self, stage: str, exc: Exception) -> None:
+        message = exc.line() if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
+        self._bus.emit("error", stage=stage, message=message)
+        if self._speaker is None:
+            return
+        lang = getattr(self._dialog, "lang", "en")
+        lang = lang if lang in voices.LANGUAGES else "en"
+        try:
+            self._speaker.say(voices.phrase("error", lang, stage=voices.stage_name(stage, lang)), lang)
+        except Exception as say_exc:  # noqa: BLE001 - cannot even say so: the event is enough
+            self._bus.emit("error", stage="speak", message=f"{type(say_exc).__name__}: {say_exc}")
+
+
+def paced(blocks: Iterable, origin: float, rate: int, stop: threading.Event) -> Iterable:
+    """Blocks at their natural pace, each when it would have finished arriving from a microphone.
+
+    `origin` is the monotonic time of audio position 0 (the bus origin), so event times and audio
+    times can be subtracted.
+    """
+    for block in blocks:
+        delay = origin + block.start + len(block.samples) / rate - time.monotonic()
+        if delay > 0 and stop.wait(delay):
+            return
+        yield block
+
+
+class Session:
+    """One run of the assistant: models, speaker, dialog, event sinks, display, threads, signals."""
+
+    def __init__(self, config: Config, *, display: str = "none", tts_out=None, image_out=None,
+                 events: str | None = None, events_mode: str = "a", json_out: bool = False,
+                 stdout=None, kiosk: bool = False):
+        self.config = config
+        self.display_mode = display
+        self.tts_out = tts_out
+        self.image_out = Path(image_out) if image_out else config.pictures_dir()
+        self.events = events
+        self.events_mode = events_mode
+        self.json_out = json_out
+        self.stdout = stdout or sys.stdout
+        self.kiosk = kiosk
+        self.bus: EventBus | None = None
+        self.pipeline: Pipeline | None = None
+        self.stopped_by_signal = False
+
+    def run(self, source, *, realtime: bool = False, one_turn_at_a_time: bool = False,
+            subscribers: Iterable[Callable] = ()) -> int:
+        """Run until the source is exhausted (files) or a stop (Ctrl-C, SIGTERM, the window closed).
+
+        `source` is an iterable of Blocks or a function bus -> source (the microphone reports
+        on the bus). Models are loaded and warmed first, so the session clock starts when
+        listening does.
+        """
+        from assistant.events import JsonLinesSink
+        from assistant.image.artist import Artist
+        from assistant.outputs import open_events_file, writable_dir
+        from assistant.speech.asr import Recognizer
+        from assistant.speech.tts import create_speaker
+        from dialog.machine import Dialog
+
+        config = self.config
+        # Every output place is checked before the models load, so a bad path fails at once.
+        image_out = writable_dir(self.image_out, "--image-out")
+        tts_out = writable_dir(self.tts_out, "--tts-out") if self.tts_out else None
+        display = self._display_factory()
+        sinks = []
+        if self.events:
+            if self.events_mode == "w":
+                Path(self.events).expanduser().unlink(missing_ok=True)
+            sinks.append(open_events_file(self.events))
+        recognizer = Recognizer(config)
+        recognizer.warm()
+        artist = Artist(config)
+        stop = threading.Event()
+        bus = self.bus = EventBus()
+        for sink in sinks:
+            bus.subscribe(sink)
+        if self.json_out:
+            bus.subscribe(JsonLinesSink(self.stdout))
+        else:
+            from assistant.timeline import Timeline
+
+            bus.subscribe(Timeline(self.stdout))
+        for fn in subscribers:
+            bus.subscribe(fn)
+        if callable(source) and not hasattr(source, "__iter__"):
+            source = source(bus)
+        mute = getattr(source, "mute", None)
+        # With barge-in the microphone stays open while replying, so talking over a reply stops it.
+        on_speaking = mute if (mute is not None and not config.tts.barge_in) else None
+        speaker = create_speaker(config, bus, tts_out, on_speaking=on_speaking)
+        if config.gallery.enabled:
+            self._attach_gallery(bus)
+        dialog = Dialog(bus, config, artist, speaker, image_out, background=True)
+        pipeline = self.pipeline = Pipeline(config, bus, recognizer, dialog, speaker, stop=stop,
+                                            one_turn_at_a_time=one_turn_at_a_time)
+        blocks = paced(source, bus.origin, config.audio.sample_rate, stop) if realtime else source
+        failure: list[BaseException] = []
+
+        def work():
+            try:
+                pipeline.run(blocks)
+            except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread
+                failure.append(exc)
+            finally:
+                stop.set()
+
+        worker = threading.Thread(target=work, name="audio", daemon=True)
+        restore = self._install_signals(stop)
+        try:
+            screen = display(bus) if display is not None else None
+            worker.start()
+            if screen is not None:
+                screen.run(stop)  # pygame must own the main thread
+                stop.set()
+            else:
+                while not stop.wait(0.2):
+                    pass
+        finally:
+            stop.set()
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
+            closer = threading.Thread(target=dialog.close, name="close-dialog", daemon=True)
+            closer.start()
+            worker.join(1.0)
+            closer.join(1.0)
+            speaker.close()
+            restore()
+            for sink in sinks:
+                sink.close()
+        if failure:
+            raise failure[0]
+        return 0
+
+    def _attach_gallery(self, bus: EventBus) -> None:
+        """Keep finished pictures in the gallery when that module is present and usable."""
+        try:
+            from assistant.gallery import Gallery
+        except ImportError:
+            return
+        try:
+            Gallery(self.config).subscribe(bus)
+        except UserError as exc:
+            print(f"warning: gallery disabled: {exc.line()}", file=sys.stderr)
+
+    def _display_factory(self):
+        if self.display_mode in (None, "none"):
+            return None
+        try:
+            from assistant.window import create_display
+        except ImportError as exc:
+            raise UserError(f"the {self.display_mode} display is unavailable ({exc})",
+                            "use --display none, or install pygame: pip install pygame") from None
+        return lambda bus: create_display(self.config, bus, self.display_mode)
+
+    def _install_signals(self, stop: threading.Event) -> Callable[[], None]:
+        if threading.current_thread() is not threading.main_thread():
+            return lambda: None
+
+        def handler(signum, _frame):
+            self.stopped_by_signal = True
+            stop.set()
+
+        previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+        def restore():
+            for sig, old in previous.items():
+                signal.signal(sig, old)
+
+        return restore
