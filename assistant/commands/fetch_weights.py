@@ -23,7 +23,8 @@ def _state(model: registry.Model, wdir: Path) -> str:
     return "partial" if model.partly_installed(wdir) else "-"
 
 
-def list_models(models: list[registry.Model], wdir: Path, out=sys.stdout) -> None:
+def list_models(models: list[registry.Model], wdir: Path, out=None) -> None:
+    out = out or sys.stdout
     width = max(len(m.name) for m in models) + 1
     print(f"{'NAME':<{width}}  {'KIND':<14}  {'SIZE':>8}  {'STATE':<9}  LICENCE", file=out)
     for m in models:
@@ -48,7 +49,8 @@ def _select(models: list[registry.Model], names: list[str]) -> list[registry.Mod
     return chosen
 
 
-def _announce(models: list[registry.Model], out=sys.stdout) -> None:
+def _announce(models: list[registry.Model], out=None) -> None:
+    out = out or sys.stdout
     for m in models:
         print(f"{m.name}: {m.title} (~{_size(m.size_mb)})", file=out)
         print(f"  licence: {m.licence}  [{m.card}]", file=out)
