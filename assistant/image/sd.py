@@ -64,6 +64,39 @@ def find_model(config) -> Path | None:
     return found.path if found else None
 
 
+def _has_checker(folder: Path) -> bool:
+    weights = any((folder / "safety_checker" / n).is_file() for n in ("model.safetensors", "pytorch_model.bin"))
+    return weights and (folder / "feature_extractor" / "preprocessor_config.json").is_file()
+
+
+def missing_parts(config, found: Located) -> list[tuple[str, str]]:
+    """(problem, fix) for what loading `found` would still lack; path checks only (for doctor)."""
+    problems = []
+    wdir = config.weights_dir()
+    models = registry.for_config(config)
+    config_dir = None
+    if found.path.is_file():
+        if config.sd.single_file_config:
+            config_dir = Path(config.sd.single_file_config).expanduser()
+            ok = (config_dir / "model_index.json").is_file()
+        else:
+            dirs = [m.folder(wdir) for m in models if m.kind == "sd-config" and m.installed(wdir)]
+            config_dir = dirs[0] if dirs else None
+            ok = config_dir is not None
+        if not ok:
+            problems.append(("the single-file checkpoint has no local pipeline config",
+                             "run 'run_assistant.py fetch-weights sd15-config' or set [sd] single_file_config"))
+    if config.sd.safety_checker:
+        folders = [found.path] if found.path.is_dir() else []
+        folders += [config_dir] if config_dir is not None else []
+        folders += [m.folder(wdir) for m in models if m.kind == "safety-checker" and m.installed(wdir)]
+        if not any(_has_checker(f) for f in folders):
+            problems.append(("the model has no safety checker, so it will refuse to draw",
+                             "run 'run_assistant.py fetch-weights sd-safety-checker' (or, for private use only, "
+                             "set [sd] safety_checker = false)"))
+    return problems
+
+
 def sampling(config, entry: registry.Model | None) -> tuple[str, int, float]:
     """(scheduler, steps, guidance) for this model under this configuration."""
     sd = config.sd
