@@ -25,6 +25,7 @@ from assistant.window.view_state import Recent, ViewState
 log = logging.getLogger(__name__)
 
 BROWSE_IDLE_S = 30.0  # browsing the gallery falls back to the attract screen after this
+LISTEN_IDLE_S = 15.0
 HEADLESS_MIN_GAP_S = 1.0
 LATEST_EVERY_S = 5.0
 _SHIFTS = ((0, 0), (1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1))
@@ -54,6 +55,9 @@ class Display:
         self._canvas = None
         self._esc_down_at: float | None = None
         self._quit_combo = None
+        self._ptt_held = False
+        self.fullscreen = False
+        self.cursor_hidden = False
         self._frame_no = 0
         if mode != "none":
             bus.subscribe(self._on_event)
@@ -130,6 +134,10 @@ class Display:
         quiet = now - v.last_event_t
         if v.phase == "browsing" and quiet > BROWSE_IDLE_S:
             v.back_to_idle(now)
+        # Push-to-talk or a VAD start with nothing after it: do not stay "listening" for ever.
+        if v.phase == "listening" and not (v.speaking or v.ptt) and v.dialog_state in ("", "idle") \
+                and quiet > LISTEN_IDLE_S:
+            v.back_to_idle(now)
         if self.kiosk and v.phase not in ("idle", "generating") and not (v.speaking or v.ptt) \
                 and quiet > self.config.kiosk.idle_s:
             v.back_to_idle(now)
@@ -195,6 +203,7 @@ class Display:
         pg.display.set_caption("anime-assistant · 画画助手")
         if self.kiosk:
             pg.mouse.set_visible(False)
+            self.cursor_hidden = True
         clock = pg.time.Clock()
         fps = max(5, int(self.config.window.fps))
         last = time.perf_counter()
@@ -203,6 +212,7 @@ class Display:
                 start = time.perf_counter()
                 self.frame_interval_s.append(start - last)
                 last = start
+                self.pump()  # keys act on the screen as the events left it
                 for ev in pg.event.get():
                     if ev.type == pg.QUIT:
                         stop.set()
@@ -225,12 +235,14 @@ class Display:
                 self.frame_work_s.append(time.perf_counter() - start)
                 clock.tick(fps)
         finally:
-            if self.view.ptt:
+            if self._ptt_held:
+                self._ptt_held = False
                 self.bus.emit("ptt", down=False)
             pg.display.quit()
 
     def _open(self, fullscreen: bool):
         pg = self._pg
+        self.fullscreen = fullscreen
         if fullscreen:
             return pg.display.set_mode((0, 0), pg.FULLSCREEN)
         return pg.display.set_mode(self.size, pg.RESIZABLE)
@@ -238,8 +250,10 @@ class Display:
     def _key_down(self, ev, stop, screen, fullscreen):
         pg = self._pg
         now = self.now()
-        if ev.key == pg.K_SPACE and not self.view.ptt:
+        if ev.key == pg.K_SPACE and not self._ptt_held:
+            self._ptt_held = True
             self.bus.emit("ptt", down=True)  # the pipeline listens while it is held
+            self.pump()  # so later keys in this frame see it in order
         elif ev.key == pg.K_RIGHT:
             self.view.browse(+1, now)
         elif ev.key == pg.K_LEFT:
@@ -259,8 +273,10 @@ class Display:
 
     def _key_up(self, ev) -> None:
         pg = self._pg
-        if ev.key == pg.K_SPACE and self.view.ptt:
+        if ev.key == pg.K_SPACE and self._ptt_held:
+            self._ptt_held = False
             self.bus.emit("ptt", down=False)
+            self.pump()
         elif ev.key == pg.K_ESCAPE:
             self._esc_down_at = None
 

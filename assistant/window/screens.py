@@ -20,8 +20,10 @@ EXAMPLE_S = 6.0
 SLOT_ORDER = ("count", "subject", "hair_color", "hair_style", "eye_color", "outfit_color", "outfit",
               "accessories", "expression", "action", "setting", "time_of_day", "weather", "style")
 _STAGES_ZH = {"understanding": "理解", "generate": "画画", "speak": "说话", "listen": "听",
-              "asr": "识别", "tts": "说话", "audio": "录音", "window": "显示"}
-_STAGES_EN = {"generate": "drawing", "asr": "recognising speech", "tts": "speaking",
+              "asr": "识别", "tts": "说话", "audio": "录音", "window": "显示",
+              "gallery": "保存作品", "watchdog": "重启"}
+_STAGES_EN = {"generate": "drawing", "asr": "recognising speech", "tts": "speaking", "speak": "speaking",
+              "gallery": "saving the picture", "watchdog": "restarting a part",
               "listen": "listening", "audio": "using the microphone"}
 
 
@@ -517,8 +519,14 @@ def draw_showing(p: _Pen, view: ViewState, now: float, item: Recent | None = Non
     _header(p, view, "Gallery" if browsing else "Here it is", "作品" if browsing else "画好了")
     lang = item.lang if item else view.lang
     top = p.px(86)
-    side = min(p.h - top - p.px(80), int(p.w * 0.56))
-    frame = pygame.Rect(p.px(40), top, side, side)
+    portrait = p.h > p.w * 1.1
+    if portrait:  # a tall screen: picture above, words below
+        side = min(p.w - p.px(80), int(p.h * 0.55))
+        frame = pygame.Rect(0, top, side, side)
+        frame.centerx = p.w // 2
+    else:
+        side = min(p.h - top - p.px(80), int(p.w * 0.56))
+        frame = pygame.Rect(p.px(40), top, side, side)
     pic = p.a.images.fitted(item.path, (side - p.px(16), side - p.px(16))) if item and item.path else None
     p.panel(frame, theme.PANEL, radius=20)
     if pic is not None:
@@ -529,8 +537,14 @@ def draw_showing(p: _Pen, view: ViewState, now: float, item: Recent | None = Non
         primary, secondary = _bi("The picture could not be opened", "这张画打不开", lang)
         p.paragraph(primary + "\n" + secondary, 28, theme.MUTED, frame.inflate(-p.px(60), -p.px(200)),
                     align="center", name="missing")
-    x = frame.right + p.px(44)
-    box = pygame.Rect(x, top + p.px(10), p.w - x - p.px(44), side)
+    if portrait:
+        x = p.px(60)
+        box = pygame.Rect(x, frame.bottom + p.px(30), p.w - 2 * x, p.h - frame.bottom - p.px(120))
+        p.layout.rects["side"] = box.copy()
+    else:
+        x = frame.right + p.px(44)
+        box = pygame.Rect(x, top + p.px(10), p.w - x - p.px(44), side)
+        p.layout.rects["side"] = pygame.Rect(x, top, box.width, frame.bottom - top)
     caption = item.caption if item else ""
     used = p.paragraph(caption, 40, theme.TEXT, box, bold=True, name="caption", max_lines=6)
     y = used.bottom + p.px(24)
@@ -546,25 +560,33 @@ def draw_showing(p: _Pen, view: ViewState, now: float, item: Recent | None = Non
         r = p.text(label, 24, theme.MUTED, (x, y), name="seconds")
         y = r.bottom + p.px(14)
     if counter:
-        p.text(counter, 26, theme.ACCENT_2, (x, frame.bottom - p.px(36)), name="counter")
+        p.text(counter, 26, theme.ACCENT_2, (x, box.bottom - p.px(36)), name="counter")
         _footer(p, "← → more pictures  ·  speak any time", "← → 翻看作品  ·  随时可以说话", lang)
     else:
         _footer(p, "Say a change, or describe a new picture", "可以说要改什么,或者描述一张新的画", lang)
 
 
-def draw_error_banner(p: _Pen, view: ViewState) -> None:
+def draw_error_banner(p: _Pen, view: ViewState, area: pygame.Rect | None = None) -> None:
+    """A friendly toast at the bottom (of `area` when given, so it never covers the picture)."""
     lang = view.lang
     stage_en = _STAGES_EN.get(view.error_stage, view.error_stage or "working")
     stage_zh = _STAGES_ZH.get(view.error_stage, view.error_stage or "处理")
-    primary, secondary = _bi(f"Sorry — something went wrong while {stage_en}. Let's try again.",
+    primary, secondary = _bi(f"Sorry, something went wrong while {stage_en}. Let's try again.",
                              f"不好意思,{stage_zh}的时候出了问题,我们再试一次。", lang)
-    box = pygame.Rect(p.px(60), 0, p.w - p.px(120), p.px(96))
-    box.bottom = p.h - p.px(64)
+    area = area or pygame.Rect(p.px(60), 0, p.w - p.px(120), p.h - p.px(64))
+    pad = p.px(24)
+    width = area.width - 2 * pad
+    main_lines = p.a.fonts.wrap(primary, p.px(26), width, True)[:3]
+    detail = view.error if len(view.error) < 90 else view.error[:87] + "..."
+    small_lines = p.a.fonts.wrap(f"{secondary}  ({detail})", p.px(18), width)[:3]
+    height = int(p.px(26) * 1.25 * len(main_lines) + p.px(18) * 1.3 * len(small_lines)) + 2 * p.px(14)
+    box = pygame.Rect(area.left, 0, area.width, height)
+    box.bottom = area.bottom
     p.panel(box, theme.ERROR_BG, radius=18, edge=theme.WARN)
-    r = p.text(primary, 28, theme.TEXT, (box.left + p.px(28), box.top + p.px(12)), bold=True, name="error")
-    detail = view.error if len(view.error) < 90 else view.error[:87] + "…"
-    p.text(f"{secondary}   ({detail})", 18, theme.MUTED, (box.left + p.px(28), r.bottom + p.px(6)),
-           name="error_detail")
+    used = p.paragraph(primary, 26, theme.TEXT, pygame.Rect(box.left + pad, box.top + p.px(12), width, 0),
+                       bold=True, name="error", max_lines=3)
+    p.paragraph(f"{secondary}  ({detail})", 18, theme.MUTED, pygame.Rect(box.left + pad, used.bottom, width, 0),
+                name="error_detail", max_lines=3, gap=1.3)
     p.layout.rects["error"] = box
 
 
@@ -612,7 +634,7 @@ def render(surface, view: ViewState, assets: Assets, now: float, hold_fraction: 
     if (view.speaking or view.ptt) and phase != "listening":
         draw_mic_badge(p, view, now)
     if view.error_visible(now):
-        draw_error_banner(p, view)
+        draw_error_banner(p, view, layout.rects.get("side"))
     if hold_fraction > 0:
         draw_hold_to_quit(p, hold_fraction)
     return layout
