@@ -322,7 +322,7 @@ def test_single_file_checkpoint_loads_offline_and_matches_the_folder(tiny, monke
 
 
 def test_single_file_needs_a_local_config(tiny):
-    from assistant.image import sd
+    from assistant.image import safety, sd
 
     cfg = make_config(tiny, install=(), model=str(tiny["single"]), safety_checker=False)
     with raises_user_error("fetch-weights sd15-config"):
@@ -330,6 +330,11 @@ def test_single_file_needs_a_local_config(tiny):
     cfg.sd.single_file_config = str(tiny["config_only"])
     image, _ = _generate(sd.SdBackend(cfg))
     assert image.size == (SIZE, SIZE)
+    # With the checker on, a single file takes the separately installed one (this one flags all).
+    guarded = make_config(tiny, install=("tiny-sd15-config", "tiny-safety-checker"), model=str(tiny["single"]),
+                          scheduler="ddim", steps=1)
+    with pytest.raises(safety.PictureWithheld):
+        _generate(sd.SdBackend(guarded))
 
 
 def test_cancel_stops_within_one_step(tiny):

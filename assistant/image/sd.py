@@ -137,6 +137,26 @@ def _hub_offline():
                 os.environ[k] = v
 
 
+@contextlib.contextmanager
+def _quiet_loading():
+    """No per-component progress bars or rename warnings in a kiosk's log while loading."""
+    from diffusers.utils import logging as diffusers_logging
+    from transformers.utils import logging as transformers_logging
+
+    bars = [(m, m.is_progress_bar_enabled()) for m in (diffusers_logging, transformers_logging)]
+    for module, _ in bars:
+        module.disable_progress_bar()
+    try:
+        with warnings.catch_warnings():
+            # diffusers 0.42 renamed torch_dtype to dtype; the old name still works back to 0.30.
+            warnings.filterwarnings("ignore", message=".*torch_dtype.*", category=FutureWarning)
+            yield
+    finally:
+        for module, enabled in bars:
+            if enabled:
+                module.enable_progress_bar()
+
+
 def _device(config) -> str:
     import torch
 
@@ -198,9 +218,7 @@ def load_pipeline(config, found: Located, device: str):
     want_checker = config.sd.safety_checker
     no_checker = {} if want_checker else {"safety_checker": None, "feature_extractor": None,
                                           "requires_safety_checker": False}
-    with _hub_offline(), warnings.catch_warnings():
-        # diffusers 0.42 renamed torch_dtype to dtype; the old name still works back to 0.30.
-        warnings.filterwarnings("ignore", message=".*torch_dtype.*", category=FutureWarning)
+    with _hub_offline(), _quiet_loading():
         from diffusers import StableDiffusionPipeline
 
         path = found.path
