@@ -1,0 +1,179 @@
+"""Tolerance for speech-recognition slips: near-miss English words and traditional Chinese.
+
+English: a token that is not in the lexicon is compared with the lexicon's single words (and
+multi-word phrases written as one word, "headphones" for "head phones") by edit distance, only
+for tokens of 4+ letters, allowing 1 edit up to 7 letters and 2 from 8. Real English words are
+never "corrected" ("trying" is not "crying", "make" is not "lake"): `en_guard.json` lists the
+common words (whole-word tokens of the Whisper vocabulary) that lie within that distance of a
+vocabulary word; regenerate it with `python -m dialog.fuzzy` after changing the lexicon.
+
+Chinese: `zh_variants.json` maps traditional characters (Whisper often writes 頭髮, 藍, 貓, 眼鏡)
+to the simplified ones the lexicon uses; generated with OpenCC for every character the Chinese
+tables and parser use, so the runtime needs no OpenCC.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from dialog import lexicon
+
+_HERE = Path(__file__).parent
+GUARD_PATH = _HERE / "en_guard.json"
+VARIANTS_PATH = _HERE / "zh_variants.json"
+
+# Characters the Chinese parser reads besides the lexicon (grammar, negation, correction words).
+ZH_GRAMMAR = ("的地得着了在是不对没有要戴穿拿把换成改变加再去掉摘删除别用带个只位名副顶件条双"
+              "对好行可以就这样画吧算了取消重新开始来头发眼睛但是还有也一和跟与并且而且请帮给我想"
+              "你他她它们啊呀吗呢嗯哦嘛吧那这里上下中边旁前后左右里面外应该变成改为换为换掉脱掉拿走"
+              "错误正确确定确认没问题开始重来从头算取消停止不画不要了不用了颜色色红蓝绿黄紫粉白黑灰"
+              "银金棕橙长短卷发型背景时间天气风格样子衣服")
+
+
+def max_edits(word: str) -> int:
+    n = len(word)
+    if n < 4:
+        return 0
+    return 1 if n < 8 else 2
+
+
+def distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance (edits plus adjacent swaps), or limit+1 when above."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        best = cur[0]
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                v = min(v, prev2[j - 2] + 1)
+            cur[j] = v
+            best = min(best, v)
+        if best > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+@lru_cache(maxsize=1)
+def _targets() -> dict[int, list[tuple[str, str]]]:
+    """Fuzzy targets grouped by length: (written form, lexicon key). Multi-word keys also appear
+    written as one word, so "headfones" can reach "head phones"."""
+    by_len: dict[int, list[tuple[str, str]]] = {}
+    seen = set()
+    for key, entries in lexicon.table("en").items():
+        if all(kind in ("shade", "thing", "count") for kind, _ in entries):
+            continue  # never steer a slip towards a word that means nothing to the record
+        for form in {key, key.replace(" ", "")}:
+            if len(form) >= 4 and form.isalpha() and form not in seen:
+                seen.add(form)
+                by_len.setdefault(len(form), []).append((form, key))
+    return by_len
+
+
+@lru_cache(maxsize=1)
+def guard() -> frozenset[str]:
+    try:
+        with open(GUARD_PATH, encoding="utf-8") as f:
+            return frozenset(json.load(f))
+    except OSError:
+        return frozenset()
+
+
+@lru_cache(maxsize=4096)
+def correct_en(token: str) -> str | None:
+    """The lexicon key a misheard token most likely stands for, or None."""
+    limit = max_edits(token)
+    if not limit or not token.isalpha() or token in guard():
+        return None
+    best: tuple[int, str] | None = None
+    targets = _targets()
+    for n in range(len(token) - limit, len(token) + limit + 1):
+        for form, key in targets.get(n, ()):
+            if max_edits(form) == 0:
+                continue
+            d = distance(token, form, min(limit, max_edits(form)))
+            if d <= min(limit, max_edits(form)) and (best is None or d < best[0]):
+                best = (d, key)
+    return best[1] if best else None
+
+
+@lru_cache(maxsize=1)
+def zh_variants() -> dict[str, str]:
+    try:
+        with open(VARIANTS_PATH, encoding="utf-8") as f:
+            return json.load(f)
+    except OSError:
+        return {}
+
+
+def to_simplified(text: str) -> str:
+    table = zh_variants()
+    return "".join(table.get(ch, ch) for ch in text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Regeneration of the two data files (development time only; needs the Whisper tokenizer that
+# the speech model ships with, and OpenCC).
+
+def _whisper_words() -> set[str]:
+    import glob
+    import sys
+
+    for root in sys.path:
+        for path in glob.glob(f"{root}/*whisper*/**/tokenizer.json", recursive=True):
+            with open(path, encoding="utf-8") as f:
+                vocab = json.load(f)["model"]["vocab"]
+            return {k[1:] for k in vocab if k.startswith("\u0120") and k[1:].isalpha()
+                    and k[1:].islower() and k[1:].isascii()}
+    raise SystemExit("no Whisper tokenizer.json found on sys.path")
+
+
+def regenerate() -> None:
+    words = _whisper_words()
+    table = lexicon.table("en")
+    guarded = set()
+    targets = [f for group in _targets().values() for f, _ in group]
+    for w in words:
+        lim = max_edits(w)
+        if not lim or w in table or w.rstrip("s") in table:
+            continue
+        for form in targets:
+            flim = min(lim, max_edits(form))
+            if flim and distance(w, form, flim) <= flim:
+                guarded.add(w)
+                break
+    # Slips we do want corrected even though Whisper knows them as words.
+    guarded -= set(lexicon.EN_SOUNDALIKE)
+    with open(GUARD_PATH, "w", encoding="utf-8") as f:
+        json.dump(sorted(guarded), f, indent=0)
+
+    import opencc
+
+    chars = set(ZH_GRAMMAR)
+    for values in lexicon.ZH.values():
+        for phrases in values.values():
+            chars.update(ch for ch in phrases if "\u4e00" <= ch <= "\u9fff")
+    variants: dict[str, str] = {}
+    for conf in ("s2t", "s2tw", "s2hk", "s2twp"):
+        conv = opencc.OpenCC(conf)
+        for ch in chars:
+            for t in set(conv.convert(ch)):
+                if t != ch and "\u4e00" <= t <= "\u9fff":
+                    variants[t] = ch
+    # Only keep mappings that OpenCC itself confirms traditional -> simplified.
+    back = opencc.OpenCC("t2s")
+    variants = {t: s for t, s in variants.items() if back.convert(t) == s}
+    with open(VARIANTS_PATH, "w", encoding="utf-8") as f:
+        json.dump(dict(sorted(variants.items())), f, ensure_ascii=False, indent=0)
+    print(f"{len(guarded)} guarded English words, {len(variants)} traditional characters")
+
+
+if __name__ == "__main__":
+    regenerate()

@@ -1,0 +1,395 @@
+"""English utterance -> attribute mentions.
+
+Steps: lower-case tokens (hyphens and apostrophes dropped, punctuation kept as clause breaks) ->
+sound-alike and fuzzy repair of misheard words -> longest phrase match against the lexicon ->
+binding (a colour to the noun it qualifies, "long" to hair, a number to the subject after it) ->
+negation scope ("without glasses or a hat").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from dialog import fuzzy, lexicon
+from dialog.mentions import Analysis, Mention
+
+_TOKEN = re.compile(r"\d+|[a-z\u00e0-\u00ff]+|[,.;!?:]")
+PUNCT = set(",.;!?:")
+
+# Colour words that can only describe hair ("a brunette", "a blonde girl").
+HAIR_ONLY = {"blonde", "blond", "blondie", "brunette", "brunet", "ginger", "auburn", "redhead",
+             "red haired", "platinum", "platinum blonde", "raven", "flaxen", "towheaded",
+             "honey blonde", "strawberry blonde", "dirty blonde"}
+# Words between a noun and its colour ("hair that is pink", "make her hair pink", "dress to red").
+LINKING = {"is", "are", "was", "were", "be", "been", "being", "to", "into", "colored", "dyed",
+           "of", "a", "an", "the", "should", "bit", "more", "which", "that", "thats", "turned",
+           "turn", "made", "make", "all", "her", "his", "its", "their", "change", "changed",
+           "color", "colour", "now", "look", "looks", "painted", "paint", "in", "go", "goes",
+           "instead", "please", "totally", "completely", "little", "kind", "sort", "ish",
+           "shade", "tone", "something", "like", "maybe", "very", "quite", "pretty", "with",
+           "has", "have", "having", "got", "and", "eye", "both"}
+# Words after which a noun-less colour is the outfit's ("dressed in red", "wearing white").
+WEARING = {"wearing", "wears", "wear", "dressed", "clad", "outfit", "clothes", "dress", "in"}
+# Words a colour may look across on its way to its noun; anything else unknown is skipped only
+# twice ("blue summer dress", "red fluffy scarf").
+BOUNDARY = {"with", "in", "on", "at", "under", "by", "near", "wearing", "holding", "while",
+            "who", "is", "are", "was", "and", "or", "but", "to", "from", "into", "of", "the",
+            "a", "an", "her", "his", "their", "its", "has", "have", "standing", "sitting",
+            "next", "behind", "beside", "that", "this", "as", "for", "like", "wears", "over"}
+NEG_STARTS = ("without", "no", "not", "never", "dont", "doesnt", "didnt", "isnt", "arent",
+              "wont", "cant", "remove", "removing", "removed", "lose", "drop", "minus",
+              "delete", "skip", "nor", "neither", "except", "nothing", "none", "exclude")
+NEG_PHRASES = (("take", "off"), ("take", "away"), ("get", "rid", "of"), ("leave", "out"),
+               ("leave", "off"), ("instead", "of"), ("rather", "than"), ("no", "more"),
+               ("do", "not"), ("does", "not"), ("did", "not"), ("is", "not"), ("are", "not"),
+               ("no", "longer"), ("take", "out"), ("takeoff",), ("lose", "the"), ("get", "rid"),
+               ("free", "of"), ("less",), ("with", "no"), ("with", "out"))
+# Filler a negation reaches across ("without any glasses", "no hat or scarf").
+NEG_FILL = {"a", "an", "the", "any", "her", "his", "their", "its", "wearing", "wear", "wears",
+            "have", "has", "having", "want", "need", "those", "that", "this", "these", "them",
+            "of", "pair", "more", "or", "nor", "and", "either", "put", "on", "at", "in", "be",
+            "should", "she", "he", "it", "they", "want", "needs", "there", "carry", "carrying",
+            "holding", "hold", "use", "using", "with", "like", "so", "much", "too", "also",
+            "him", "them", "anymore", "longer", "i", "dont", "do", "please", "got", "gonna"}
+LEADING_FUNCTION_WORDS = {"in", "at", "on", "the", "a", "an", "by", "during"}
+CHANGE_WORDS = {"replace", "swap", "change", "switch", "exchange", "trade", "turn", "substitute"}
+VALUE_SLOTS = ("subject", "hair_style", "outfit", "accessories", "action", "expression", "setting",
+               "time_of_day", "weather", "style")
+CONTEXT_NOUNS = {
+    "background": "setting", "backdrop": "setting", "scene": "setting", "place": "setting",
+    "location": "setting", "setting": "setting", "scenery": "setting", "backgrounds": "setting",
+    "weather": "weather", "time": "time_of_day", "style": "style", "expression": "expression",
+    "face": "expression", "mood": "expression", "pose": "action", "doing": "action",
+    "outfit": "outfit_color", "clothes": "outfit_color", "clothing": "outfit_color",
+    "hair": "hair_color", "eyes": "eye_color", "eye": "eye_color", "hairstyle": "hair_style",
+    "haircut": "hair_style",
+}
+
+
+@dataclass
+class _Item:
+    kind: str        # lexicon kind, "word" or "punct"
+    value: object
+    start: int       # token index
+    end: int
+    text: str
+    negated: bool = False
+    bound: str | None = None
+
+
+def _norm_key(key: str) -> str:
+    return " ".join(_TOKEN.findall(key.replace("'", "").replace("-", " ")))
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict, dict, int]:
+    """Phrase index on normalised token strings, the same phrases written as one word, and the
+    longest phrase length in tokens."""
+    phrases: dict[str, tuple[str, str]] = {}
+    compact: dict[str, tuple[str, str]] = {}
+    longest = 1
+    table = lexicon.table("en")
+    normed = {_norm_key(k): v[0] for k, v in table.items()}
+    for key, entries in table.items():
+        norm = _norm_key(key)
+        kind, value = entries[0]
+        head, _, rest = norm.partition(" ")
+        if rest and head in LEADING_FUNCTION_WORDS:
+            # "in the snow" is just "snow": a leading function word would let a phrase steal the
+            # word after it from a longer one ("in the snow field").
+            while head in LEADING_FUNCTION_WORDS and rest:
+                head, _, rest = rest.partition(" ")
+            norm = f"{head} {rest}".strip()
+            if norm in normed:
+                continue
+        phrases.setdefault(norm, (kind, value))
+        n = norm.count(" ") + 1
+        longest = max(longest, n)
+        if n > 1:
+            compact.setdefault(norm.replace(" ", ""), (kind, value))
+    return phrases, compact, longest
+
+
+def tokenize(text: str) -> list[str]:
+    text = text.lower().replace("\u2019", "'").replace("'", "").replace("&", " and ")
+    text = text.replace("-", " ").replace("_", " ")
+    toks = _TOKEN.findall(text)
+    return [lexicon.EN_SOUNDALIKE.get(t, t) for t in toks]
+
+
+def _singular(tok: str) -> list[str]:
+    out = []
+    if tok.endswith("ies") and len(tok) > 4:
+        out.append(tok[:-3] + "y")
+    if tok.endswith("es") and len(tok) > 4:
+        out.append(tok[:-2])
+    if tok.endswith("s") and len(tok) > 3:
+        out.append(tok[:-1])
+    return out
+
+
+def _match(tokens: list[str]) -> list[_Item]:
+    phrases, compact, longest = _index()
+    items: list[_Item] = []
+    i = 0
+    n_tok = len(tokens)
+    while i < n_tok:
+        tok = tokens[i]
+        if tok in PUNCT:
+            items.append(_Item("punct", tok, i, i + 1, tok))
+            i += 1
+            continue
+        found = None
+        # Longest phrase first, never across punctuation.
+        for n in range(min(longest, n_tok - i), 0, -1):
+            span = tokens[i:i + n]
+            if any(t in PUNCT for t in span):
+                continue
+            key = " ".join(span)
+            hit = phrases.get(key) or (compact.get("".join(span)) if n > 1 else None)
+            if hit:
+                found = (hit, n)
+                break
+        if not found:
+            for form in _singular(tok):
+                if form in phrases:
+                    found = (phrases[form], 1)
+                    break
+        if not found and i + 1 < n_tok and tokens[i + 1] not in PUNCT \
+                and tok not in phrases and tokens[i + 1] not in phrases:
+            joined = tok + tokens[i + 1]
+            key = fuzzy.correct_en(joined) if len(joined) >= 6 else None
+            if key and fuzzy.distance(joined, key.replace(" ", ""), 1) <= 1:
+                found = (phrases[_norm_key(key)], 2)
+        if not found:
+            key = fuzzy.correct_en(tok)
+            if key:
+                found = (phrases[_norm_key(key)], 1)
+        if found:
+            (kind, value), n = found
+            items.append(_Item(kind, value, i, i + n, " ".join(tokens[i:i + n])))
+            i += n
+        else:
+            items.append(_Item("word", tok, i, i + 1, tok))
+            i += 1
+    return items
+
+
+def _bind_colors(items: list[_Item]) -> None:
+    for k, it in enumerate(items):
+        if it.kind == "word" and it.text == "read" and k + 1 < len(items) \
+                and items[k + 1].kind in ("hair_noun", "eye_noun", "garment", "outfit"):
+            it.kind, it.value = "color", "red"  # "read hair": a misheard "red"
+    for k, it in enumerate(items):
+        if it.kind != "color":
+            continue
+        it.bound = _forward_target(items, k)
+        if it.bound is None:
+            it.bound = _backward_target(items, k)
+        if it.bound is None and it.text in HAIR_ONLY:
+            it.bound = "hair_color"
+        if it.bound == "hair_color" and it.value in ("gold", "yellow"):
+            it.value = "blonde"
+        elif it.bound in ("eye_color", "outfit_color") and it.value == "blonde":
+            it.value = "gold"
+
+
+def _forward_target(items: list[_Item], k: int) -> str | None:
+    color = items[k]
+    skipped_words = 0
+    j = k + 1
+    while j < len(items):
+        it = items[j]
+        if it.kind in ("shade", "length", "color"):
+            j += 1
+            continue
+        if it.kind == "word":
+            if it.text in ("and", "or") and j + 1 < len(items) and items[j + 1].kind == "color":
+                j += 1
+                continue
+            if it.text in BOUNDARY or skipped_words >= 2:
+                return None
+            skipped_words += 1
+            j += 1
+            continue
+        if it.kind in ("hair_noun", "hair_style"):
+            return "hair_color"
+        if it.kind == "eye_noun":
+            return "eye_color"
+        if it.kind in ("outfit", "garment"):
+            return "outfit_color"
+        if it.kind == "subject" and color.text in HAIR_ONLY:
+            return "hair_color"
+        if it.kind in ("subject", "thing", "accessories", "setting", "weather", "time_of_day"):
+            return _BLOCK_MARK
+        return None
+    return None
+
+
+_BLOCK_MARK = "_blocked"
+
+
+def _backward_target(items: list[_Item], k: int) -> str | None:
+    j = k - 1
+    steps = 0
+    while j >= 0 and steps < 5:
+        it = items[j]
+        if it.kind in ("hair_noun", "hair_style"):
+            return "hair_color"
+        if it.kind == "eye_noun":
+            return "eye_color"
+        if it.kind in ("outfit", "garment"):
+            return "outfit_color"
+        if it.kind == "word" and it.text in WEARING and (j == k - 1 or items[j + 1].text == "all"):
+            return "outfit_color"
+        if it.kind in ("shade", "length") or (it.kind == "word" and it.text in LINKING):
+            j -= 1
+            steps += 1
+            continue
+        return None
+    return None
+
+
+def _bind_lengths(items: list[_Item]) -> None:
+    for k, it in enumerate(items):
+        if it.kind != "length":
+            continue
+        target = None
+        j = k + 1
+        while j < len(items) and j <= k + 4:
+            nxt = items[j]
+            if nxt.kind == "hair_noun":
+                target = it.value
+                break
+            if nxt.kind in ("shade", "color", "length") or (nxt.kind == "word" and nxt.text in ("and",)):
+                j += 1
+                continue
+            break
+        if target is None:
+            j = k - 1
+            while j >= 0 and j >= k - 4:
+                prev = items[j]
+                if prev.kind == "hair_noun":
+                    target = it.value
+                    break
+                if prev.kind == "word" and prev.text in LINKING or prev.kind == "shade":
+                    j -= 1
+                    continue
+                break
+        if target:
+            it.kind, it.value = "hair_style", target
+
+
+def _negations(items: list[_Item], tokens: list[str]) -> None:
+    k = 0
+    while k < len(items):
+        it = items[k]
+        if it.kind != "word":
+            k += 1
+            continue
+        width = 0
+        for phrase in NEG_PHRASES:
+            if tuple(x.text for x in items[k:k + len(phrase)]) == phrase:
+                width = len(phrase)
+                break
+        if not width and it.text in NEG_STARTS:
+            width = 1
+        if not width:
+            k += 1
+            continue
+        j = k + width
+        if it.text == "no" and width == 1:
+            # "no, a girl" / "no a girl": a bare no before a new value, not a negation of it.
+            if j >= len(items) or items[j].kind == "punct" or items[j].text in ("a", "an", "its", "it", "she", "he", "i", "make", "change", "the", "that", "thats", "just", "actually", "wait", "her", "his", "not", "no", "but", "sorry"):
+                k = j
+                continue
+            if items[j].kind == "subject":
+                k = j
+                continue
+        negated_any = False
+        while j < len(items):
+            nxt = items[j]
+            if nxt.kind == "punct":
+                break
+            if nxt.kind == "word":
+                if nxt.text in NEG_FILL:
+                    j += 1
+                    continue
+                break
+            if nxt.kind in ("shade", "length"):
+                j += 1
+                continue
+            if nxt.kind in ("hair_noun", "eye_noun", "garment", "thing", "count"):
+                # "not red hair": the colour before it is what is negated; keep going
+                j += 1
+                continue
+            nxt.negated = True
+            negated_any = True
+            j += 1
+        k = j if negated_any else k + width
+
+
+def _replacements(items: list[_Item]) -> None:
+    """"replace the hat with a crown", "swap the glasses for a scarf": the first is removed."""
+    for k, it in enumerate(items):
+        if not (it.kind == "word" and it.text in CHANGE_WORDS):
+            continue
+        acc = [j for j in range(k + 1, min(len(items), k + 8)) if items[j].kind == "accessories"]
+        if len(acc) >= 2:
+            between = {items[j].text for j in range(acc[0] + 1, acc[1])}
+            if between & {"with", "for", "to", "into", "by"}:
+                items[acc[0]].negated = True
+
+
+def _count_for(items: list[_Item], k: int) -> int | None:
+    """The number said just before the subject at k ("two little cats", "a pair of dogs")."""
+    j = k - 1
+    skipped = 0
+    while j >= 0 and skipped <= 2:
+        it = items[j]
+        if it.kind == "count":
+            return int(it.value)
+        if it.kind in ("shade", "color", "length") or (it.kind == "word" and it.text not in BOUNDARY and it.text not in ("a", "an")):
+            skipped += 1
+            j -= 1
+            continue
+        if it.kind == "word" and it.text in ("to", "too") and it.start == items[k].start - 1 \
+                and items[k].text.endswith("s") and j >= 1 and items[j - 1].kind == "word" \
+                and items[j - 1].text in ("draw", "paint", "sketch", "make", "show", "want", "me", "generate", "create", "picture"):
+            return 2  # "draw to cats": a misheard "two"
+        return None
+    return None
+
+
+def analyse(text: str) -> Analysis:
+    tokens = tokenize(text)
+    items = _match(tokens)
+    _bind_colors(items)
+    _bind_lengths(items)
+    _negations(items, tokens)
+    _replacements(items)
+    out = Analysis("en")
+    for k, it in enumerate(items):
+        if it.kind == "color":
+            slot = it.bound if it.bound in ("hair_color", "eye_color", "outfit_color") else \
+                ("color" if it.bound is None else None)
+            if slot:
+                out.mentions.append(Mention(slot, it.value, it.start, it.negated, it.text))
+        elif it.kind in VALUE_SLOTS:
+            m = Mention(it.kind, it.value, it.start, it.negated, it.text)
+            if it.kind == "subject":
+                m.count = _count_for(items, k)
+            out.mentions.append(m)
+        elif it.kind == "count" and it.text in ("twin", "twins") and not any(
+                x.kind == "subject" for x in items[k + 1:k + 3]):
+            out.mentions.append(Mention("subject", "person", it.start, False, it.text, count=2))
+        elif it.kind in ("hair_noun", "eye_noun", "garment"):
+            slot = {"hair_noun": "hair_color", "eye_noun": "eye_color", "garment": "outfit_color"}[it.kind]
+            out.context.append((slot, it.start))
+        elif it.kind in ("word", "thing") and it.text in CONTEXT_NOUNS:
+            out.context.append((CONTEXT_NOUNS[it.text], it.start))
+        if it.kind in ("outfit",):
+            out.context.append(("outfit_color", it.start))
+    return out
