@@ -16,6 +16,7 @@ import collections
 import logging
 import os
 import queue
+import sys
 import threading
 import time
 from pathlib import Path
@@ -207,6 +208,10 @@ class Display:
         clock = pg.time.Clock()
         fps = max(5, int(self.config.window.fps))
         last = time.perf_counter()
+        # A worker busy in Python holds the GIL for the whole switch interval (5 ms by default)
+        # every time the loop gives it up; a shorter interval keeps frames on time.
+        switch = sys.getswitchinterval()
+        sys.setswitchinterval(min(switch, 0.001))
         try:
             while not stop.is_set():
                 start = time.perf_counter()
@@ -235,6 +240,7 @@ class Display:
                 self.frame_work_s.append(time.perf_counter() - start)
                 clock.tick(fps)
         finally:
+            sys.setswitchinterval(switch)
             if self._ptt_held:
                 self._ptt_held = False
                 self.bus.emit("ptt", down=False)
