@@ -23,6 +23,8 @@ import pytest
 from assistant.config import Config
 from assistant.errors import UserError
 
+pytestmark = pytest.mark.slow  # real diffusers: the session's tiny model takes ~10 s to import and build
+
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "sd"
 REPO = Path(__file__).resolve().parent.parent
 SIZE = 64  # pixels: 8x8 latents keep each step a few milliseconds
@@ -427,3 +429,29 @@ def test_missing_weights_and_bad_settings_are_one_line_errors(tiny):
         (broken / "unet" / "diffusion_pytorch_model.safetensors").write_bytes(b"not a safetensors file")
     with raises_user_error("cannot load the Stable Diffusion model"):
         _generate(sd.SdBackend(make_config(tiny, install=(), model=str(broken))))
+
+
+def test_half_precision_variant_loads_on_cpu(tiny):
+    """A registry entry with variant = "fp16" (only *.fp16.safetensors fetched) draws in float32 on a CPU."""
+    import torch
+
+    from assistant.image import sd
+
+    root = tiny["root"] / "variant"
+    folder = root / "weights" / "sd" / "half"
+    if not folder.exists():
+        build_tiny_pipeline(root).to(torch.float16).save_pretrained(folder, variant="fp16")
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    assert "unet/diffusion_pytorch_model.fp16.safetensors" in files
+    listing = ", ".join(f'{{ path = "{f}" }}' for f in files)
+    (root / "registry.toml").write_text(
+        f'[[model]]\nname = "half"\nkind = "sd"\nlicence = "test"\ntarget = "sd/half"\nbase_url = "http://127.0.0.1:9/"\n'
+        f'scheduler = "lcm"\nsteps = 2\nguidance = 1.0\nvariant = "fp16"\nfile = [ {listing} ]\n', encoding="utf-8")
+    cfg = Config()
+    cfg.weights.dir, cfg.weights.registry = str(root / "weights"), str(root / "registry.toml")
+    cfg.sd.threads, cfg.sd.safety_checker = 1, False
+    backend = sd.SdBackend(cfg)
+    image, events = _generate(backend)
+    assert image.size == (SIZE, SIZE) and events == [(1, 2), (2, 2)]
+    assert backend._pipe.unet.dtype == torch.float32
+    assert type(backend._pipe.scheduler).__name__ == "LCMScheduler"

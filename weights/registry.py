@@ -38,6 +38,7 @@ class Model:
     scheduler: str = ""
     steps: int = 0
     guidance: float = -1.0
+    variant: str = ""  # diffusers weight variant ("fp16") when only those files are fetched
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def folder(self, weights_dir: Path) -> Path:
@@ -75,14 +76,14 @@ def _model(entry: dict, where: str) -> Model:
                 raise KeyError(f"url of {f['path']}")
             files.append(ModelFile(path=f["path"], url=url, sha256=f.get("sha256", "").lower()))
         known = {"name", "kind", "title", "licence", "commercial", "card", "target", "size_mb",
-                 "recommended", "base_url", "file", "scheduler", "steps", "guidance"}
+                 "recommended", "base_url", "file", "scheduler", "steps", "guidance", "variant"}
         return Model(
             name=name, kind=entry["kind"], title=entry.get("title", name), licence=entry["licence"],
             commercial=bool(entry.get("commercial", False)), card=entry.get("card", ""),
             target=entry["target"], size_mb=float(entry.get("size_mb", 0)),
             recommended=bool(entry.get("recommended", False)), files=tuple(files),
             scheduler=entry.get("scheduler", ""), steps=int(entry.get("steps", 0)),
-            guidance=float(entry.get("guidance", -1.0)),
+            guidance=float(entry.get("guidance", -1.0)), variant=entry.get("variant", ""),
             extra={k: v for k, v in entry.items() if k not in known},
         )
     except (KeyError, TypeError, ValueError) as exc:

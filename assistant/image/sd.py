@@ -225,8 +225,9 @@ def load_pipeline(config, found: Located, device: str):
         config_dir = None
         try:
             if path.is_dir():
+                variant = {"variant": found.entry.variant} if found.entry and found.entry.variant else {}
                 pipe = StableDiffusionPipeline.from_pretrained(path, local_files_only=True, torch_dtype=dtype,
-                                                               **no_checker)
+                                                               **variant, **no_checker)
             else:
                 config_dir = _single_file_config(config)
                 pipe = StableDiffusionPipeline.from_single_file(path, config=str(config_dir),
