@@ -26,6 +26,7 @@ SHA_OTHER = hashlib.sha256(OTHER).hexdigest()
 class _Handler(http.server.BaseHTTPRequestHandler):
     files: dict[str, bytes] = {}
     drop_once: set[str] = set()
+    ignore_range: set[str] = set()
     log: list[tuple[str, str | None]] = []
 
     def log_message(self, *args):  # keep test output quiet
@@ -38,7 +39,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_error(404, "Not Found")
             return
         start = 0
-        rng = self.headers.get("Range")
+        rng = None if self.path in self.ignore_range else self.headers.get("Range")
         if rng and rng.startswith("bytes="):
             start = int(rng[len("bytes="):].split("-")[0])
             if start >= len(body):
@@ -67,7 +68,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server():
-    handler = type("Handler", (_Handler,), {"files": {}, "drop_once": set(), "log": []})
+    handler = type("Handler", (_Handler,), {"files": {}, "drop_once": set(), "ignore_range": set(), "log": []})
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -109,7 +110,8 @@ def test_download_with_checksum_and_licence_notice(server, tmp_path, capsys):
     assert "Test licence good" in out and "NON-COMMERCIAL" in out
     # Installed now: --list says so, and a second run downloads nothing.
     code, out, _ = _run(capsys, "fetch-weights", "--list", "--config", str(cfg))
-    assert code == 0 and "installed" in out
+    row = next(line for line in out.splitlines() if line.startswith("good"))
+    assert code == 0 and "installed" in row and "NON-COMMERCIAL: Test licence good" in row and "0.3 MB" in row
     server.log.clear()
     code, out, _ = _run(capsys, "fetch-weights", "good", "--config", str(cfg))
     assert code == 0 and "already installed" in out and server.log == []
@@ -146,6 +148,19 @@ def test_leftover_part_file_is_resumed_by_the_next_run(server, tmp_path, capsys)
     assert code == 0, err
     assert server.log == [("/w/left.pt", "bytes=1000-")]
     assert (weights / "animegan" / "left.pt").read_bytes() == GOOD
+
+
+def test_server_without_range_support_restarts_cleanly(server, tmp_path, capsys):
+    server.files["/w/plain.pt"] = GOOD
+    server.ignore_range.add("/w/plain.pt")
+    cfg, weights = _setup(tmp_path, _entry("plain", f"{server.base}/w/plain.pt", SHA_GOOD))
+    part = weights / "animegan" / "plain.pt.part"
+    part.parent.mkdir(parents=True)
+    part.write_bytes(GOOD[:1000])
+    code, _, err = _run(capsys, "fetch-weights", "plain", "--yes", "--config", str(cfg))
+    assert code == 0, err
+    # The server answered 200 with the whole file: it replaced the .part instead of being appended.
+    assert (weights / "animegan" / "plain.pt").read_bytes() == GOOD
 
 
 def test_not_found_is_one_clear_error(server, tmp_path, capsys):
