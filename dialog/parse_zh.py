@@ -1,0 +1,324 @@
+"""Chinese utterance -> attribute mentions.
+
+Chinese has no spaces, so the text (traditional characters and near-homophones first mapped to
+the simplified vocabulary) is cut by forward longest match against the lexicon: compounds such
+as 白天, 车站, 雨伞, 连帽衫 win over the single characters inside them. Then, as in English, a
+colour binds to the noun after it (蓝发, 红色的连衣裙, 绿色眼睛) or before it (头发是粉色的,
+头发换成白色), 长/短 bind to hair, a number with its measure word (两只, 三个) to the subject
+after it, and 不要/不戴/去掉/没有 (or a trailing 去掉/不要了) negate what they govern.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from dialog import fuzzy, lexicon
+from dialog.mentions import Analysis, Mention
+
+PUNCT = set(",.;!?:、，。！？；：…~～\"'“”‘’()（）[]【】")
+VALUE_SLOTS = ("subject", "hair_style", "outfit", "accessories", "action", "expression", "setting",
+               "time_of_day", "weather", "style")
+# Characters a colour looks across on its way to its noun (红色的连衣裙, 金色长发, 一身白色的衣服).
+COLOR_GAP = ("色的", "颜色的", "颜色", "色", "的", "之", "一件", "一条", "一身", "件", "条", "身",
+             "系", "彩", "头", "很", "又", "和", "与", "配", "渐变", "偏", "一点的", "一点", "些")
+COLOR_GAP_CHARS = set("".join(COLOR_GAP))
+# Between a noun and its colour: 头发是粉色的, 头发换成白色, 衣服要红色, 眼睛变成金色.
+LINK = ("应该是", "应该", "换成了", "换成", "改成了", "改成", "变成了", "变成", "染成了", "染成", "改为",
+        "换为", "都是", "全是", "是", "为", "成", "要", "都", "也", "呈", "的", "颜色", "色", "用",
+        "弄成", "画成", "涂成", "搞成", "改", "换", "变", "染", "全", "全部", "整个", "想要", "要是",
+        "颜色是", "颜色换成", "的颜色", "得", "很", "比较", "非常", "更", "再", "可以", "一点")
+WEAR = ("穿着一身", "穿一身", "穿着", "穿的", "穿", "一身", "身穿", "着装", "打扮成", "全身")
+NEG_BEFORE = ("不想要", "不需要", "不要", "不戴", "没有", "没戴", "别戴", "不用", "不带", "去掉", "拿掉",
+              "摘掉", "摘下", "取下", "删掉", "删除", "去除", "除掉", "拿走", "脱掉", "脱下", "取掉",
+              "不穿", "不拿", "不用戴", "别带", "别穿", "别要", "别", "无", "不是", "没", "不", "去",
+              "免", "除了", "拿下", "撤掉", "换掉", "扔掉", "丢掉")
+NEG_AFTER = ("去掉", "拿掉", "摘掉", "不要了", "不要", "删掉", "去了", "摘了", "拿走", "脱掉", "换掉",
+             "删了", "拿了", "摘下来", "摘下", "取下", "取掉", "不戴了", "别戴了", "别要了", "撤掉",
+             "丢掉", "扔掉", "去除", "除掉", "不用了", "就不要了", "也不要了", "也不要", "就不要",
+             "脱了", "拿下")
+NEG_FILL = ("戴着", "戴", "着", "穿", "拿着", "拿", "带着", "带", "任何", "一副", "一顶", "一个", "一把",
+            "一条", "一件", "一只", "一朵", "副", "顶", "个", "把", "只", "条", "件", "朵", "的", "了",
+            "和", "或者", "或", "也", "还有", "跟", "她的", "他的", "它的", "她", "他", "它", "那个",
+            "这个", "那", "这", "掉", "要", "上", "再", "给", "请")
+POST_FILL = ("给", "也", "就", "都", "全", "全部", "了", "请", "要", "可以", "都给")
+CONTEXT_WORDS = {"头发": "hair_color", "发色": "hair_color", "眼睛": "eye_color", "瞳色": "eye_color",
+                 "眼珠": "eye_color", "衣服": "outfit_color", "服装": "outfit_color",
+                 "背景": "setting", "场景": "setting", "地方": "setting", "地点": "setting",
+                 "环境": "setting", "天气": "weather", "时间": "time_of_day", "风格": "style",
+                 "画风": "style", "表情": "expression", "动作": "action", "发型": "hair_style"}
+_CONTEXT_RE = re.compile("|".join(sorted(CONTEXT_WORDS, key=len, reverse=True)))
+_SPACE_RE = re.compile(r"(?<![a-z0-9])\s+|\s+(?![a-z0-9])")
+
+
+@dataclass
+class _Item:
+    kind: str
+    value: object
+    start: int
+    end: int
+    text: str
+    negated: bool = False
+    bound: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict, int]:
+    table = {k: v[0] for k, v in lexicon.table("zh").items()}
+    return table, max(len(k) for k in table)
+
+
+@lru_cache(maxsize=1)
+def _soundalikes() -> list[tuple[str, str]]:
+    return sorted(lexicon.ZH_SOUNDALIKE.items(), key=lambda kv: -len(kv[0]))
+
+
+def normalise(text: str) -> str:
+    text = fuzzy.to_simplified(text.lower())
+    text = _SPACE_RE.sub("", text)
+    for wrong, right in _soundalikes():
+        if wrong in text:
+            text = text.replace(wrong, right)
+    return text
+
+
+def _match(text: str) -> list[_Item]:
+    table, longest = _index()
+    items: list[_Item] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in PUNCT or ch.isspace():
+            items.append(_Item("punct", ch, i, i + 1, ch))
+            i += 1
+            continue
+        for n in range(min(longest, len(text) - i), 0, -1):
+            hit = table.get(text[i:i + n])
+            if hit:
+                # An ASCII word must stand alone ("tee" not inside "teeth").
+                if text[i:i + n].isascii() and (
+                        (i > 0 and text[i - 1].isalnum() and text[i - 1].isascii()) or
+                        (i + n < len(text) and text[i + n].isascii() and text[i + n].isalnum())):
+                    continue
+                items.append(_Item(hit[0], hit[1], i, i + n, text[i:i + n]))
+                i += n
+                break
+        else:
+            items.append(_Item("char", ch, i, i + 1, ch))
+            i += 1
+    return items
+
+
+def _strip_end(s: str, words) -> str:
+    changed = True
+    while changed and s:
+        changed = False
+        for w in words:
+            if s.endswith(w):
+                s = s[: -len(w)]
+                changed = True
+                break
+    return s
+
+
+def _strip_start(s: str, words) -> str:
+    changed = True
+    while changed and s:
+        changed = False
+        for w in words:
+            if s.startswith(w):
+                s = s[len(w):]
+                changed = True
+                break
+    return s
+
+
+def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
+    a = pos
+    while a > 0 and text[a - 1] not in PUNCT:
+        a -= 1
+    b = pos
+    while b < len(text) and text[b] not in PUNCT:
+        b += 1
+    return a, b
+
+
+def _bind_colors(text: str, items: list[_Item]) -> None:
+    for k, it in enumerate(items):
+        if it.kind != "color":
+            continue
+        it.bound = _forward(text, items, k)
+        if it.bound is None:
+            it.bound = _backward(text, items, k)
+        if it.bound == "hair_color" and it.value in ("gold", "yellow"):
+            it.value = "blonde"
+        elif it.bound in ("eye_color", "outfit_color") and it.value == "blonde":
+            it.value = "gold"
+
+
+def _forward(text: str, items: list[_Item], k: int) -> str | None:
+    j = k + 1
+    gap = ""
+    while j < len(items):
+        it = items[j]
+        if it.kind in ("color", "length", "shade"):
+            j += 1
+            continue
+        if it.kind == "char":
+            gap += it.text
+            if len(gap) > 4 or not set(gap) <= COLOR_GAP_CHARS:
+                return None
+            j += 1
+            continue
+        if it.kind in ("hair_noun", "hair_style"):
+            return "hair_color"
+        if it.kind == "eye_noun":
+            return "eye_color"
+        if it.kind in ("outfit", "garment"):
+            return "outfit_color"
+        if it.kind in ("subject", "thing", "accessories", "setting", "weather", "time_of_day",
+                       "action", "expression", "style"):
+            return "_blocked"
+        return None
+    return None
+
+
+def _backward(text: str, items: list[_Item], k: int) -> str | None:
+    it = items[k]
+    a, _ = _clause_bounds(text, it.start)
+    before = _strip_end(text[a:it.start], LINK)
+    for w in WEAR:
+        if before.endswith(w):
+            return "outfit_color"
+    # the item that ends where the stripped text ends
+    for prev in reversed(items[:k]):
+        if prev.end <= a:
+            break
+        if prev.end == a + len(before):
+            if prev.kind in ("hair_noun", "hair_style"):
+                return "hair_color"
+            if prev.kind == "eye_noun":
+                return "eye_color"
+            if prev.kind in ("outfit", "garment"):
+                return "outfit_color"
+            break
+    return None
+
+
+def _bind_lengths(text: str, items: list[_Item]) -> None:
+    for k, it in enumerate(items):
+        if it.kind != "length":
+            continue
+        target = None
+        j = k + 1
+        while j < len(items) and j <= k + 4:
+            nxt = items[j]
+            if nxt.kind == "hair_noun":
+                target = it.value
+                break
+            if nxt.kind in ("color", "length") or (nxt.kind == "char" and nxt.text in "的色又直"):
+                j += 1
+                continue
+            break
+        if target is None:
+            a, _ = _clause_bounds(text, it.start)
+            before = _strip_end(text[a:it.start], LINK)
+            for prev in reversed(items[:k]):
+                if prev.end == a + len(before) and prev.kind == "hair_noun":
+                    target = it.value
+                if prev.end <= a + len(before):
+                    break
+        if target:
+            it.kind, it.value = "hair_style", target
+
+
+def _negations(text: str, items: list[_Item]) -> None:
+    negatable = set(VALUE_SLOTS) | {"color"}
+    for k, it in enumerate(items):
+        if it.kind not in negatable:
+            continue
+        a, b = _clause_bounds(text, it.start)
+        before = text[a:it.start]
+        # 不要眼镜和帽子: the hat is negated through the negated glasses before it.
+        for prev in reversed(items[:k]):
+            if prev.start < a:
+                break
+            if prev.negated and prev.kind == "accessories" and it.kind == "accessories" \
+                    and _strip_end(text[prev.end:it.start], NEG_FILL) == "":
+                it.negated = True
+                break
+        if it.negated:
+            continue
+        stripped = _strip_end(before, NEG_FILL) if it.kind == "accessories" else before
+        if any(stripped.endswith(w) for w in NEG_BEFORE):
+            if it.kind == "subject" and not stripped.endswith("不是"):
+                continue  # "不要男孩" still names a subject; only "不是X" rejects one
+            it.negated = True
+            continue
+        if it.kind == "accessories":
+            after = _strip_start(text[it.end:b], POST_FILL)
+            if any(after.startswith(w) for w in NEG_AFTER):
+                it.negated = True
+
+
+def _glasses_heard_as_eyes(text: str, items: list[_Item]) -> None:
+    """眼镜 (glasses) and 眼睛 (eyes) sound the same: "戴着眼睛" means glasses."""
+    for k, it in enumerate(items):
+        if it.kind == "eye_noun" and it.text == "眼睛":
+            a, _ = _clause_bounds(text, it.start)
+            before = _strip_end(text[a:it.start], ("着", "一副", "副", "了", "个", "上"))
+            if before.endswith(("戴", "摘", "去掉", "拿掉", "摘掉", "不要", "没戴", "不戴", "加")):
+                it.kind, it.value = "accessories", "glasses"
+
+
+def _replacements(text: str, items: list[_Item]) -> None:
+    """把帽子换成王冠 / 帽子改成王冠 / 用王冠代替帽子: the first accessory goes."""
+    acc = [it for it in items if it.kind == "accessories"]
+    for x, y in zip(acc, acc[1:]):
+        between = text[x.end:y.start]
+        if any(w in between for w in ("换成", "改成", "变成", "换为", "改为", "换")):
+            x.negated = True
+        elif "代替" in text[y.end:y.end + 3] and "用" in text[max(0, x.start - 2):x.start]:
+            y.negated = True
+
+
+def _count_for(text: str, items: list[_Item], k: int) -> int | None:
+    a, _ = _clause_bounds(text, items[k].start)
+    for prev in reversed(items[:k]):
+        if prev.start < a or prev.kind in ("subject", "thing"):
+            return None
+        if prev.kind == "count":
+            return int(prev.value)
+    return None
+
+
+def analyse(text: str) -> Analysis:
+    text = normalise(text)
+    items = _match(text)
+    _glasses_heard_as_eyes(text, items)
+    _bind_colors(text, items)
+    _bind_lengths(text, items)
+    _negations(text, items)
+    _replacements(text, items)
+    out = Analysis("zh")
+    for k, it in enumerate(items):
+        if it.kind == "color":
+            slot = it.bound if it.bound in ("hair_color", "eye_color", "outfit_color") else \
+                ("color" if it.bound is None else None)
+            if slot:
+                out.mentions.append(Mention(slot, it.value, it.start, it.negated, it.text))
+        elif it.kind in VALUE_SLOTS:
+            m = Mention(it.kind, it.value, it.start, it.negated, it.text)
+            if it.kind == "subject":
+                m.count = _count_for(text, items, k)
+            out.mentions.append(m)
+        elif it.kind == "count" and it.text == "双胞胎" and not any(
+                x.kind == "subject" for x in items[k + 1:k + 3]):
+            out.mentions.append(Mention("subject", "person", it.start, False, it.text, count=2))
+        elif it.kind in ("outfit",):
+            out.context.append(("outfit_color", it.start))
+    for m in _CONTEXT_RE.finditer(text):
+        out.context.append((CONTEXT_WORDS[m.group()], m.start()))
+    out.context.sort(key=lambda c: c[1])
+    return out
