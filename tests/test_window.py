@@ -455,3 +455,25 @@ def test_kiosk_returns_to_attract_screen_and_shifts_the_frame(tmp_path, picture)
     assert display.view.phase == "idle"
     offsets = {display.burn_in_offset(t) for t in range(0, 600, 60)}
     assert len(offsets) >= 5 and all(max(abs(dx), abs(dy)) <= 8 for dx, dy in offsets)
+
+
+def test_words_the_dialog_did_not_act_on_show_the_reply_then_fall_back(tmp_path, picture):
+    s = Session(tmp_path, "en")
+    events = english_dialog(str(picture))
+    s.play(events, 19.0)  # a picture is showing
+    s.clock.t = 25.0
+    s.bus.emit("listening", speaking=True)
+    arr, lay = s.shot("speaking-over-picture")
+    assert s.display.view.phase == "showing" and "mic_badge" in lay.rects  # the picture stays, a mic shows
+    s.clock.t = 27.0
+    s.bus.emit("listening", speaking=False)
+    s.bus.emit("transcript", text="mumble mumble", lang="en", confidence=0.2, asr_seconds=0.4)
+    s.bus.emit("understood", intent="unknown", attributes=EN_ATTRS_2, changed=[])
+    s.bus.emit("say", text="Sorry, I didn't catch that. Could you say it again?", lang="en", audio_path=None)
+    arr, lay = s.shot("not-understood")
+    assert s.display.view.phase == "heard"
+    assert lay.text_of("transcript") == "mumble mumble"
+    assert "say it again" in " ".join(t for n, t, _ in lay.texts if n == "reply")
+    s.clock.t = 27.0 + 16.0
+    s.display.render_frame()
+    assert s.display.view.phase == "showing"  # the dialog never left "showing"

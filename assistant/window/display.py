@@ -135,10 +135,10 @@ class Display:
         quiet = now - v.last_event_t
         if v.phase == "browsing" and quiet > BROWSE_IDLE_S:
             v.back_to_idle(now)
-        # Push-to-talk or a VAD start with nothing after it: do not stay "listening" for ever.
-        if v.phase == "listening" and not (v.speaking or v.ptt) and v.dialog_state in ("", "idle") \
-                and quiet > LISTEN_IDLE_S:
-            v.back_to_idle(now)
+        # Push-to-talk or a VAD start with nothing after it, or words the dialog did not act on:
+        # do not stay on "listening" or "heard" for ever.
+        if v.phase in ("listening", "heard") and not (v.speaking or v.ptt) and quiet > LISTEN_IDLE_S:
+            v.back_to_dialog_state(now)
         if self.kiosk and v.phase not in ("idle", "generating") and not (v.speaking or v.ptt) \
                 and quiet > self.config.kiosk.idle_s:
             v.back_to_idle(now)

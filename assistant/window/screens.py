@@ -442,6 +442,12 @@ def draw_heard(p: _Pen, view: ViewState, now: float) -> None:
         label = "clarity" if lang == "en" else "清晰度"
         p.text(f"{label} {int(view.confidence * 100)}%", 20, theme.MUTED, (bar.right + p.px(14), bar.centery),
                "midleft")
+    if view.say_text and view.say_t >= view.transcript_t:
+        # The assistant's answer that did not lead anywhere yet ("sorry, say it again").
+        reply = pygame.Rect(box.left, box.bottom + p.px(80), box.width, p.px(120))
+        p.paragraph(view.say_text, 34, theme.ACCENT_2, reply, name="reply", max_lines=2)
+        _footer(p, "Say it again, a little slower", "请再说一遍,慢一点", view.say_lang)
+        return
     _footer(p, "Understanding...", "正在理解…", lang)
 
 

@@ -61,6 +61,8 @@ class ViewState:
     changed_t: float = -1.0
     say_text: str = ""
     say_lang: str = "en"
+    say_t: float = -1.0
+    transcript_t: float = -1.0
     confirm_text: str = ""  # the last sentence said while confirming
     confirm_lang: str = "en"
     # Generation
@@ -146,6 +148,7 @@ class ViewState:
 
     def _on_transcript(self, e, now):
         self.transcript = str(e.get("text", ""))
+        self.transcript_t = now
         self.transcript_lang = self.lang = _lang(e.get("lang"), self.lang)
         conf = e.get("confidence")
         self.confidence = float(conf) if isinstance(conf, (int, float)) else None
@@ -165,6 +168,7 @@ class ViewState:
 
     def _on_say(self, e, now):
         self.say_text = str(e.get("text", ""))
+        self.say_t = now
         self.say_lang = self.lang = _lang(e.get("lang"), self.lang)
         described = self.intent in ("describe", "correct") and self.attributes
         if self.phase in ("heard", "listening") and described and not self.dialog_state:
@@ -226,6 +230,14 @@ class ViewState:
             self.browse_index = (self.browse_index + step) % len(self.recent)
             self.revision += 1
         self.last_event_t = now
+
+    def back_to_dialog_state(self, now: float) -> None:
+        """Leave a transient screen for the one the dialog's state stands for."""
+        phase = _STATE_TO_PHASE.get(self.dialog_state.lower(), "idle")
+        if phase in ("listening", "heard") or (phase == "showing" and self.picture is None):
+            phase = "idle"
+        self.speaking = False
+        self.set_phase(phase, now)
 
     def back_to_idle(self, now: float) -> None:
         self.set_phase("idle", now)
