@@ -298,7 +298,7 @@ def test_folder_model_draws_deterministically_with_progress(tiny):
     assert first.size == (SIZE, SIZE) and first.mode == "RGB"
     # The registry entry's "auto" settings: Euler a, 3 steps.
     assert type(backend._pipe.scheduler).__name__ == "EulerAncestralDiscreteScheduler"
-    assert events == [(1, 3), (2, 3), (3, 3)]
+    assert events == [(0, 3), (1, 3), (2, 3), (3, 3)]
     assert first.tobytes() == again.tobytes()
     assert first.tobytes() != other.tobytes()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -318,7 +318,7 @@ def test_single_file_checkpoint_loads_offline_and_matches_the_folder(tiny, monke
     monkeypatch.setattr(socket.socket, "connect", no_network)
     backend = sd.SdBackend(cfg)
     image, events = _generate(backend)
-    assert events == [(1, 2), (2, 2)]
+    assert events == [(0, 2), (1, 2), (2, 2)]
     # Same weights, same seed, same scheduler: the original-layout file draws the same picture.
     assert image.tobytes() == folder_image.tobytes()
 
@@ -452,6 +452,31 @@ def test_half_precision_variant_loads_on_cpu(tiny):
     cfg.sd.threads, cfg.sd.safety_checker = 1, False
     backend = sd.SdBackend(cfg)
     image, events = _generate(backend)
-    assert image.size == (SIZE, SIZE) and events == [(1, 2), (2, 2)]
+    assert image.size == (SIZE, SIZE) and events == [(0, 2), (1, 2), (2, 2)]
     assert backend._pipe.unet.dtype == torch.float32
     assert type(backend._pipe.scheduler).__name__ == "LCMScheduler"
+
+
+def test_artist_draws_through_the_sd_backend(tiny, tmp_path):
+    """The lead's Artist picks `sd` when find_model finds weights, and writes the PNG."""
+    from PIL import Image
+
+    from assistant.image import safety
+    from assistant.image.artist import Artist
+
+    cfg = make_config(tiny, scheduler="ddim", steps=2)
+    cfg.image.width = cfg.image.height = SIZE
+    cfg.image.animegan_after_sd = False
+    artist = Artist(cfg)
+    attributes = {"subject": "girl", "hair_color": "red", "style": "paprika"}
+    plan = artist.plan(attributes)
+    assert plan.backend == "sd"
+    events = []
+    picture = artist.render(plan, attributes, tmp_path, progress=lambda s, t: events.append((s, t)))
+    assert picture.backend == "sd" and events[-1] == (2, 2)
+    with Image.open(picture.path) as png:
+        assert png.size == (SIZE, SIZE)
+    cfg.sd.blocked_words = ["red hair"]
+    with pytest.raises(safety.PromptRefused):
+        artist.render(plan, attributes, tmp_path)
+    artist.release()

@@ -328,8 +328,11 @@ class SdBackend:
         with self._lock:
             import torch
 
-            pipe = self._ensure_loaded()
+            pipe = self._ensure_loaded()  # the first picture pays for loading: seconds to a minute
             _, steps, guidance = sampling(self._config, self._found.entry)
+            if cancel.is_set():
+                raise _cancelled()
+            progress(0, steps)
 
             def on_step_end(p, step, timestep, kwargs):
                 progress(step + 1, getattr(p, "num_timesteps", None) or steps)
