@@ -1,0 +1,286 @@
+"""The offline picture backend: a flat-colour anime-style illustration drawn from the attribute record.
+
+No model weights, no torch: PIL polygons and ellipses drawn at twice the size and downsampled,
+so a fresh machine draws something that shows what was asked for: the subject and its build, hair
+colour and style, eye colour, outfit, every accessory, the action as a pose or prop, the face's
+expression, the setting, time of day and weather, and `count` figures side by side.
+
+`layout()` reports the named regions (sky, ground, and per figure hair, eyes, outfit, head, body)
+from the same geometry the drawing uses, so tests can check colours where they belong.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from PIL import Image, ImageChops, ImageDraw, ImageEnhance
+
+from assistant.image import palette
+from assistant.image import sketch_animal as animal
+from assistant.image import sketch_person as person
+from assistant.image import sketch_props as props
+from assistant.image import sketch_scene as scene_mod
+from assistant.image import sketch_sky as sky
+from assistant.image.sketch_draw import Pen
+from assistant.image.sketch_look import Look, Scene, resolve
+from assistant.image.sketch_pose import BUILDS, NECK, Skeleton, figure_width, skeleton
+
+SUPERSAMPLE = 2
+Box = tuple[int, int, int, int]
+
+
+@dataclass
+class Figure:
+    """One placed figure: a person skeleton or an animal frame, and how it is turned."""
+    look: Look
+    sk: Skeleton | None
+    pet: animal.AnimalFrame | None
+    rotate: bool = False           # sleeping people lie down: drawn upright, turned 90 degrees
+    pivot: tuple[float, float] = (0.0, 0.0)
+    size: float = 0.0              # side of the square layer a turned figure is drawn on
+
+
+def _place(look: Look, scene: Scene, seed: int, W: int, H: int) -> list[Figure]:
+    n = scene.count
+    portrait = scene.style == "face_paint"
+    slot = W * 0.94 / n
+    flip = 1 if seed % 2 == 0 else -1
+    figures = []
+    for i in range(n):
+        side = flip if i % 2 == 0 else -flip
+        wobble = 1.0 + (0.04 if i % 2 else 0.0) * (1 if n > 1 else 0) - (0.03 if i % 3 == 2 else 0.0)
+        if look.animal:
+            r = H * (0.1 if look.subject == "cat" else 0.11)
+            if portrait:
+                r = min(W, H) * 0.2
+            r = min(r, slot / 4.8) * wobble
+            ground = H * 0.93
+            if portrait:
+                ground = H * 0.42 + 3.25 * r
+            elif look.action == "flying":
+                ground = H * 0.72
+            elif look.action == "swimming":
+                ground = H * 0.98
+            cx = W / 2 + (i - (n - 1) / 2) * min(slot, 5.2 * r)
+            figures.append(Figure(look, None, animal.frame(look, cx, ground, r, side)))
+            continue
+        b = BUILDS.get(look.subject, BUILDS["person"])
+        r = b.canvas * H / b.height
+        if portrait:
+            r = min(W, H) * 0.2
+        if look.action == "flying" and not portrait:
+            r *= 0.82
+        r = min(r, slot / ((2 * b.shoulders + 2.6))) * wobble
+        step = min(slot, figure_width(look.subject, r) * 1.05)
+        cx = W / 2 + (i - (n - 1) / 2) * step
+        umbrella = "umbrella" in look.accessories
+        if look.action == "sleeping" and not portrait:
+            length = b.height * r
+            if length > slot * 0.95 and n > 1:
+                r *= slot * 0.95 / length
+                length = b.height * r
+            length = min(length, W * 0.8)
+            r = length / b.height
+            pivot = (cx, H * 0.9 - 1.45 * r)
+            size = length * 1.25
+            sk = skeleton(look.subject, "sleeping", pivot[0], pivot[1] + length / 2, r, side, umbrella)
+            figures.append(Figure(look, sk, None, rotate=True, pivot=pivot, size=size))
+            continue
+        action = "standing" if (portrait and look.action == "sleeping") else look.action
+        if portrait:
+            ground = H * 0.42 + (b.height - 1) * r
+        elif action == "flying":
+            ground = H * 0.74
+        elif action == "swimming":
+            ground = H * 1.02 + (b.height - 9) * r * 0.5
+        else:
+            ground = H * 0.93
+        figures.append(Figure(look, skeleton(look.subject, action, cx, ground, r, side, umbrella), None))
+    return figures
+
+
+def _turn(point, pivot):
+    """Where an upright figure's point lands after turning it 90 degrees counter-clockwise."""
+    x, y = point
+    px, py = pivot
+    return px + (y - py), py - (x - px)
+
+
+def _clip(box, W: int, H: int) -> Box | None:
+    x0, y0, x1, y1 = box
+    x0, x1 = sorted((x0, x1))
+    y0, y1 = sorted((y0, y1))
+    out = (max(0, int(round(x0))), max(0, int(round(y0))), min(W, int(round(x1))), min(H, int(round(y1))))
+    return out if out[2] > out[0] and out[3] > out[1] else None
+
+
+def _regions(f: Figure) -> dict:
+    look = f.look
+    if f.pet is not None:
+        p = f.pet
+        r = p.r
+        return {
+            "head": (p.hx - 1.2 * r, p.hy - 1.0 * r, p.hx + 1.2 * r, p.hy + 0.95 * r),
+            "hair": animal.fur_region(p),
+            "eyes": (p.hx - 0.67 * r, p.hy - 0.21 * r, p.hx + 0.67 * r, p.hy + 0.31 * r),
+            "outfit": animal.coat_region(p) if look.outfit else None,
+            "body": (p.cx - 2.2 * r, p.hy - 1.5 * r, p.cx + 2.2 * r, p.ground),
+        }
+    sk = f.sk
+    b, r = sk.build, sk.r
+    hx, hy, cx = sk.hx, sk.hy, sk.cx
+    ny, py = sk.neck[1], sk.pelvis[1]
+    ey = hy + b.eye_y * r
+    parts = person.parts(look, sk)
+    if parts["region"] == "bottom":
+        if look.outfit == "swimsuit":
+            outfit = (cx - b.hips * r * 0.8, py - 0.4 * r, cx - 0.15 * r, py + 0.1 * r)
+        else:
+            outfit = (cx - b.hips * r * 0.8, py - 0.05 * r, cx - 0.12 * r, py + 0.5 * r)
+    elif look.outfit == "kimono":
+        outfit = (cx - b.waist * r * 0.95, ny + 0.2 * (py - ny), cx - 0.45 * r, ny + 0.45 * (py - ny))
+    elif look.outfit == "swimsuit":
+        outfit = (cx - b.waist * r * 0.9, ny + 0.5 * (py - ny), cx - 0.2 * r, ny + 0.75 * (py - ny))
+    else:
+        outfit = (cx - b.waist * r * 0.9, ny + 0.45 * (py - ny), cx - 0.45 * r, ny + 0.62 * (py - ny))
+    width = figure_width(look.subject, r)
+    out = {
+        "head": (hx - r, hy - 1.1 * r, hx + r, hy + b.chin * r),
+        "hair": (hx - 0.45 * r, hy - 0.75 * r, hx + 0.45 * r, hy - 0.36 * r),
+        "eyes": (hx - 0.42 * r - b.eye_w * r, ey - b.eye_h * r, hx + 0.42 * r + b.eye_w * r, ey + b.eye_h * r),
+        "outfit": outfit,
+        "body": (cx - width / 2, hy - 1.3 * r, cx + width / 2, max(sk.feet[-1][1], sk.feet[1][1]) + 0.2 * r),
+    }
+    if f.rotate:
+        for k, box in out.items():
+            (ax, ay), (bx, by) = _turn(box[:2], f.pivot), _turn(box[2:], f.pivot)
+            out[k] = (ax, ay, bx, by)
+    return out
+
+
+def _draw_figure(canvas: Image.Image, f: Figure, lw: float, rng: random.Random, setting: str) -> None:
+    s = SUPERSAMPLE
+    if f.pet is not None:
+        animal.draw(Pen(canvas, s, lw * f.pet.r / 38), f.look, f.pet, rng)
+        return
+    width = lw * max(0.55, min(1.3, f.sk.r / 34))
+    if not f.rotate:
+        person.draw(Pen(canvas, s, width), f.look, f.sk, rng, setting)
+        return
+    size = f.size
+    origin = (f.pivot[0] - size / 2, f.pivot[1] - size / 2)
+    layer = Image.new("RGBA", (int(size * s), int(size * s)), (0, 0, 0, 0))
+    person.draw(Pen(layer, s, width, origin=origin), f.look, f.sk, rng, setting)
+    turned = layer.rotate(90, resample=Image.BICUBIC, center=(size * s / 2, size * s / 2))
+    r = f.sk.r
+    head = _turn(f.sk.head, f.pivot)
+    main = Pen(canvas, s, width)
+    main.ellipse(head[0] - 0.2 * r, f.pivot[1] + 0.9 * r, 1.5 * r, 0.6 * r, (250, 250, 255), shade=0.2)
+    blanket_x0 = f.pivot[0] - 0.2 * r
+    canvas.paste(turned, (int(round(origin[0] * s)), int(round(origin[1] * s))), turned)
+    main.poly([(blanket_x0, f.pivot[1] - 0.6 * r), (f.pivot[0] + 3.6 * r, f.pivot[1] - 0.7 * r),
+               (f.pivot[0] + 3.9 * r, f.pivot[1] + 1.45 * r), (blanket_x0 - 0.2 * r, f.pivot[1] + 1.45 * r)],
+              f.look.accent2, shade=0.25)
+    props.zzz(main, head[0] + 0.8 * r, head[1] - 1.6 * r, 0.5 * r)
+
+
+def _finish(image: Image.Image, scene: Scene, seed: int) -> Image.Image:
+    """Time-of-day light over everything, then the style's palette."""
+    tint = {"night": ((150, 160, 215), 0.45), "sunset": ((255, 214, 180), 0.5), "morning": ((255, 246, 236), 0.4)}
+    if scene.time in tint:
+        colour, k = tint[scene.time]
+        image = Image.blend(image, ImageChops.multiply(image, Image.new("RGB", image.size, colour)), k)
+    style = scene.style
+    if style == "hayao":
+        image = ImageEnhance.Color(image).enhance(0.92)
+        image = Image.blend(image, Image.new("RGB", image.size, (255, 238, 210)), 0.06)
+    elif style == "shinkai":
+        image = ImageEnhance.Color(image).enhance(1.18)
+        image = _rays(image, seed)
+    elif style == "paprika":
+        image = ImageEnhance.Contrast(ImageEnhance.Color(image).enhance(1.35)).enhance(1.08)
+    return image
+
+
+def _rays(image: Image.Image, seed: int) -> Image.Image:
+    """Shinkai's light: soft beams from the top corner and a faint flare."""
+    W, H = image.size
+    layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    d = ImageDraw.Draw(layer)
+    rng = random.Random(seed + 5)
+    ox, oy = W * 0.95, -H * 0.05
+    for k in range(5):
+        a = 0.12 + k * 0.1 + rng.random() * 0.04
+        w = 0.025 + rng.random() * 0.02
+        pts = [(ox, oy), (ox - W * 1.6 * (a + w), H * 1.2), (ox - W * 1.6 * a, H * 1.2)]
+        d.polygon(pts, fill=(255, 250, 220, 34))
+    for k, (t, rr) in enumerate(((0.35, 0.05), (0.55, 0.03), (0.7, 0.07))):
+        x, y = ox - W * t, oy + H * t
+        d.ellipse([x - W * rr, y - W * rr, x + W * rr, y + W * rr], fill=(255, 255, 240, 26))
+    out = image.convert("RGBA")
+    out.alpha_composite(layer)
+    return out.convert("RGB")
+
+
+def _backdrop(canvas: Image.Image, scale: float, W: int, H: int, scene: Scene, rng: random.Random, lw: float) -> dict:
+    pen = Pen(canvas, scale, lw * 0.8)
+    light = sky.Light(scene.time, scene.weather, "hayao" if scene.style == "face_paint" else scene.style)
+    ctx = scene_mod.Ctx(canvas, pen, W, H, rng, light, scene.style)
+    return scene_mod.paint(ctx, scene.setting), ctx
+
+
+def render(attributes: dict, seed: int, width: int = 512, height: int = 512, style: str = "hayao") -> Image.Image:
+    """Draw the record as an RGB picture of width x height; the same record and seed give the same bytes."""
+    W, H = int(width), int(height)
+    look, scene = resolve(attributes, seed, style)
+    rng = random.Random(seed)
+    s = SUPERSAMPLE
+    canvas = Image.new("RGB", (W * s, H * s), (255, 255, 255))
+    lw = max(1.0, 1.5 * min(W, H) / 512)
+    _, ctx = _backdrop(canvas, s, W, H, scene, rng, lw)
+    figures = _place(look, scene, seed, W, H)
+    shadow = palette.shade(ctx.c((120, 120, 120)), 0.1)
+    for f in figures:
+        if f.look.action == "flying" and scene.style != "face_paint":
+            x = f.sk.cx if f.sk else f.pet.cx
+            rr = (f.sk.r if f.sk else f.pet.r) * 1.6
+            ctx.pen.oval(x, H * 0.93, rr, rr * 0.22, palette.mix(shadow, ctx.c((100, 100, 100)), 0.5))
+    for f in figures:
+        _draw_figure(canvas, f, lw, rng, scene.setting)
+    if look.action == "swimming" and scene.style != "face_paint":
+        if figures[0].sk is not None:
+            top = figures[0].sk.neck[1] + 1.1 * figures[0].sk.r
+        else:
+            top = figures[0].pet.body[1] - 0.6 * figures[0].pet.r
+        scene_mod.water(ctx, top)
+        for f in figures:
+            if f.sk is not None:  # the stroking arm comes up out of the water
+                sk = f.sk
+                a = sk.side_a
+                Pen(canvas, s, lw).limb([sk.shoulders[a], sk.elbows[a], sk.hands[a]], sk.build.arm_w * sk.r, look.skin)
+                person.hand(Pen(canvas, s, lw), look, sk, a)
+    image = sky.weather_overlay(canvas, s, W, H, scene.weather, rng, petals=scene.setting == "cherry blossoms")
+    image = image.resize((W, H), Image.LANCZOS)
+    return _finish(image, scene, seed)
+
+
+def layout(attributes: dict, seed: int, width: int = 512, height: int = 512, style: str = "hayao") -> dict:
+    """Named regions of the picture `render` draws for the same arguments, as (x0, y0, x1, y1) boxes.
+
+    Keys: "sky", "ground" (one box each), "figures" (a list with "head", "hair", "eyes", "outfit",
+    "body" per figure; "outfit" is None for an animal without clothes) and the same per-figure keys
+    at the top level as lists, one box per figure. Boxes are inner samples of each region: the
+    hair box is hair, not hair plus background, in the standing pose without a hat.
+    """
+    W, H = int(width), int(height)
+    look, scene = resolve(attributes, seed, style)
+    # the painters know where their window or open sky is: run them on a tiny throwaway canvas
+    tiny = Image.new("RGB", (max(1, W // 16), max(1, H // 16)))
+    boxes, _ = _backdrop(tiny, 1 / 16, W, H, scene, random.Random(seed), 1.0)
+    figures = [_regions(f) for f in _place(look, scene, seed, W, H)]
+    figures = [{k: (_clip(v, W, H) if v is not None else None) for k, v in f.items()} for f in figures]
+    out: dict = {"sky": _clip(boxes["sky"], W, H), "ground": _clip(boxes["ground"], W, H), "figures": figures}
+    for key in ("head", "hair", "eyes", "outfit", "body"):
+        out[key] = [f[key] for f in figures]
+    return out
