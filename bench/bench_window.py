@@ -39,6 +39,21 @@ def _busy_python(ms: float) -> None:
     return None
 
 
+def _pil_step():
+    """PIL drawing and filtering on a 512x512 picture: the kind of work the sketch renderer does."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    def step(i: int) -> None:
+        im = Image.new("RGB", (512, 512), (200, 220, 240))
+        d = ImageDraw.Draw(im)
+        for k in range(200):
+            d.ellipse((k * 2 % 480, (k * 7 + i) % 480, k * 2 % 480 + 30, (k * 7 + i) % 480 + 30),
+                      fill=(k % 255, 120, 200))
+        im.filter(ImageFilter.GaussianBlur(4)).filter(ImageFilter.SMOOTH_MORE)
+
+    return step
+
+
 def _sketch_step():
     try:
         from assistant.image import sketch
@@ -102,6 +117,7 @@ def main() -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     conditions = [("no load (progress events only)", None),
                   ("pure-Python CPU loop in a worker", lambda i: _busy_python(100))]
+    conditions.append(("PIL drawing + blur in a worker (sketch-like load)", _pil_step()))
     sketch = _sketch_step()
     if sketch is not None:
         conditions.append(("sketch renderer in a worker", sketch))

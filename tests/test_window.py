@@ -477,3 +477,24 @@ def test_words_the_dialog_did_not_act_on_show_the_reply_then_fall_back(tmp_path,
     s.clock.t = 27.0 + 16.0
     s.display.render_frame()
     assert s.display.view.phase == "showing"  # the dialog never left "showing"
+
+
+def test_none_mode_draws_nothing_and_a_missing_screen_is_one_clear_line(tmp_path, monkeypatch):
+    from assistant.errors import UserError
+
+    bus = EventBus()
+    display = create_display(make_config(tmp_path), bus, "none")
+    stop = threading.Event()
+    threading.Timer(0.2, stop.set).start()
+    display.run(stop)
+    bus.emit("transcript", text="hello", lang="en", confidence=1.0, asr_seconds=0.1)
+    assert display.view.transcript == ""  # not even listening
+    assert not (tmp_path / "data" / "frames").exists()
+
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"):
+        monkeypatch.delenv(var, raising=False)
+    with pytest.raises(UserError) as err:
+        create_display(make_config(tmp_path), bus, "window")
+    assert "--display headless" in err.value.line()
+    with pytest.raises(UserError):
+        create_display(make_config(tmp_path), bus, "hologram")
