@@ -28,10 +28,7 @@ from assistant.window import create_display, fonts, theme  # noqa: E402
 
 ART = Path(__file__).resolve().parent / "artifacts" / "window"
 
-try:
-    from assistant.image.palette import rgb as palette_rgb
-except ImportError:  # the sketch renderer's palette not in this checkout: the window's own fallback
-    palette_rgb = theme.swatch_rgb
+from assistant.image.palette import rgb as palette_rgb  # noqa: E402
 
 
 class FakeClock:

@@ -24,14 +24,6 @@ TRACK = (62, 62, 90)
 
 DESIGN_W, DESIGN_H = 1280, 800
 
-# Used only until the sketch renderer's palette is importable; its colours win when present.
-_FALLBACK_PALETTE = {
-    "black": (30, 30, 36), "brown": (121, 85, 58), "blonde": (240, 214, 130),
-    "red": (214, 52, 60), "orange": (245, 140, 50), "yellow": (248, 220, 70),
-    "green": (70, 170, 90), "blue": (60, 120, 220), "purple": (140, 90, 200),
-    "pink": (245, 150, 190), "white": (245, 245, 245), "silver": (196, 200, 210),
-    "gray": (130, 130, 140), "gold": (212, 175, 55),
-}
 COLOR_SLOTS = ("hair_color", "eye_color", "outfit_color")
 
 _SLOT_LABELS = {
@@ -57,13 +49,13 @@ EXAMPLES = (
 
 
 def swatch_rgb(name: str) -> tuple[int, int, int]:
-    """The colour a colour word is drawn with, the same as the sketch renderer's when it exists."""
-    try:
-        from assistant.image.palette import rgb  # the sketch renderer's palette, when present
+    """The colour a colour word is drawn with: the sketch renderer's own, so chip and picture agree."""
+    from assistant.image.palette import rgb
 
+    try:
         return tuple(int(c) for c in rgb(name))[:3]
-    except (ImportError, KeyError, ValueError, TypeError, AttributeError):
-        return _FALLBACK_PALETTE.get(name, (128, 128, 128))
+    except KeyError:
+        return MUTED  # a colour the palette does not know: a neutral swatch, never a crash
 
 
 @lru_cache(maxsize=1)
