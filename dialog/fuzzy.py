@@ -5,7 +5,8 @@ multi-word phrases written as one word, "headphones" for "head phones") by edit 
 for tokens of 4+ letters, allowing 1 edit up to 7 letters and 2 from 8. Real English words are
 never "corrected" ("trying" is not "crying", "make" is not "lake"): `en_guard.json` lists the
 common words (whole-word tokens of the Whisper vocabulary) that lie within that distance of a
-vocabulary word; regenerate it with `python -m dialog.fuzzy` after changing the lexicon.
+vocabulary word; regenerate both files with `python -m dialog.fuzzy [guard|variants]` after
+changing the lexicon.
 
 Chinese: `zh_variants.json` maps traditional characters (Whisper often writes 頭髮, 藍, 貓, 眼鏡)
 to the simplified ones the lexicon uses; generated with OpenCC for every character the Chinese
@@ -135,7 +136,7 @@ def _whisper_words() -> set[str]:
     raise SystemExit("no Whisper tokenizer.json found on sys.path")
 
 
-def regenerate() -> None:
+def regenerate_guard() -> int:
     words = _whisper_words()
     table = lexicon.table("en")
     guarded = set()
@@ -153,27 +154,44 @@ def regenerate() -> None:
     guarded -= set(lexicon.EN_SOUNDALIKE)
     with open(GUARD_PATH, "w", encoding="utf-8") as f:
         json.dump(sorted(guarded), f, indent=0)
+    return len(guarded)
 
+
+def regenerate_variants() -> int:
     import opencc
 
-    chars = set(ZH_GRAMMAR)
+    # Whole phrases first: a simplified character can have several traditional forms and only
+    # the word decides (发 is 髮 in 头发 but 發 in 发现).
+    phrases = set(ZH_GRAMMAR)
     for values in lexicon.ZH.values():
-        for phrases in values.values():
-            chars.update(ch for ch in phrases if "\u4e00" <= ch <= "\u9fff")
+        for group in values.values():
+            phrases.update(group.split("|"))
+    phrases.update(lexicon.ZH_SOUNDALIKE.values())
     variants: dict[str, str] = {}
+    back = opencc.OpenCC("t2s")
     for conf in ("s2t", "s2tw", "s2hk", "s2twp"):
         conv = opencc.OpenCC(conf)
-        for ch in chars:
-            for t in set(conv.convert(ch)):
-                if t != ch and "\u4e00" <= t <= "\u9fff":
-                    variants[t] = ch
-    # Only keep mappings that OpenCC itself confirms traditional -> simplified.
-    back = opencc.OpenCC("t2s")
-    variants = {t: s for t, s in variants.items() if back.convert(t) == s}
+        for phrase in phrases:
+            for src in (phrase, *phrase):
+                trad = conv.convert(src)
+                if len(trad) != len(src):
+                    continue
+                for s_ch, t_ch in zip(src, trad):
+                    if s_ch != t_ch and "\u4e00" <= t_ch <= "\u9fff" and back.convert(t_ch) == s_ch:
+                        variants[t_ch] = s_ch
     with open(VARIANTS_PATH, "w", encoding="utf-8") as f:
         json.dump(dict(sorted(variants.items())), f, ensure_ascii=False, indent=0)
-    print(f"{len(guarded)} guarded English words, {len(variants)} traditional characters")
+    return len(variants)
+
+
+def regenerate(which: str = "all") -> None:
+    if which in ("all", "variants"):
+        print(f"{regenerate_variants()} traditional characters")
+    if which in ("all", "guard"):
+        print(f"{regenerate_guard()} guarded English words")
 
 
 if __name__ == "__main__":
-    regenerate()
+    import sys
+
+    regenerate(sys.argv[1] if len(sys.argv) > 1 else "all")

@@ -28,8 +28,8 @@ LINKING = {"is", "are", "was", "were", "be", "been", "being", "to", "into", "col
            "turn", "made", "make", "all", "her", "his", "its", "their", "change", "changed",
            "color", "colour", "now", "look", "looks", "painted", "paint", "in", "go", "goes",
            "instead", "please", "totally", "completely", "little", "kind", "sort", "ish",
-           "shade", "tone", "something", "like", "maybe", "very", "quite", "pretty", "with",
-           "has", "have", "having", "got", "and", "eye", "both"}
+           "shade", "tone", "something", "like", "maybe", "very", "quite", "pretty",
+           "has", "have", "having", "got", "eye", "both"}
 # Words after which a noun-less colour is the outfit's ("dressed in red", "wearing white").
 WEARING = {"wearing", "wears", "wear", "dressed", "clad", "outfit", "clothes", "dress", "in"}
 # Words a colour may look across on its way to its noun; anything else unknown is skipped only
@@ -54,6 +54,8 @@ NEG_FILL = {"a", "an", "the", "any", "her", "his", "their", "its", "wearing", "w
             "holding", "hold", "use", "using", "with", "like", "so", "much", "too", "also",
             "him", "them", "anymore", "longer", "i", "dont", "do", "please", "got", "gonna"}
 LEADING_FUNCTION_WORDS = {"in", "at", "on", "the", "a", "an", "by", "during"}
+NEG_LIST = {"or", "nor", "and", "a", "an", "any", "the", "either", "neither", "also", "even",
+            "her", "his", "their", "its"}
 CHANGE_WORDS = {"replace", "swap", "change", "switch", "exchange", "trade", "turn", "substitute"}
 VALUE_SLOTS = ("subject", "hair_style", "outfit", "accessories", "action", "expression", "setting",
                "time_of_day", "weather", "style")
@@ -188,6 +190,9 @@ def _bind_colors(items: list[_Item]) -> None:
         it.bound = _forward_target(items, k)
         if it.bound is None:
             it.bound = _backward_target(items, k)
+        elif it.bound == _BLOCK_MARK:
+            # "her hair is blue, cat ears too": a noun right before wins over a blocked one after.
+            it.bound = _backward_target(items, k, wearing=False) or _BLOCK_MARK
         if it.bound is None and it.text in HAIR_ONLY:
             it.bound = "hair_color"
         if it.bound == "hair_color" and it.value in ("gold", "yellow"):
@@ -231,7 +236,7 @@ def _forward_target(items: list[_Item], k: int) -> str | None:
 _BLOCK_MARK = "_blocked"
 
 
-def _backward_target(items: list[_Item], k: int) -> str | None:
+def _backward_target(items: list[_Item], k: int, wearing: bool = True) -> str | None:
     j = k - 1
     steps = 0
     while j >= 0 and steps < 5:
@@ -242,7 +247,7 @@ def _backward_target(items: list[_Item], k: int) -> str | None:
             return "eye_color"
         if it.kind in ("outfit", "garment"):
             return "outfit_color"
-        if it.kind == "word" and it.text in WEARING and (j == k - 1 or items[j + 1].text == "all"):
+        if wearing and it.kind == "word" and it.text in WEARING and (j == k - 1 or items[j + 1].text == "all"):
             return "outfit_color"
         if it.kind in ("shade", "length") or (it.kind == "word" and it.text in LINKING):
             j -= 1
@@ -309,14 +314,20 @@ def _negations(items: list[_Item], tokens: list[str]) -> None:
                 k = j
                 continue
         negated_any = False
+        first_kind = None
         while j < len(items):
             nxt = items[j]
             if nxt.kind == "punct":
                 break
             if nxt.kind == "word":
-                if nxt.text in NEG_FILL:
+                # Before the first negated word any filler; after it only a list of the same
+                # kind ("without glasses or a hat"), so "without glasses in a black uniform"
+                # keeps the uniform.
+                if nxt.text in (NEG_FILL if first_kind is None else NEG_LIST):
                     j += 1
                     continue
+                break
+            if first_kind is not None and nxt.kind != first_kind and nxt.kind not in ("shade", "length"):
                 break
             if nxt.kind in ("shade", "length"):
                 j += 1
@@ -327,6 +338,7 @@ def _negations(items: list[_Item], tokens: list[str]) -> None:
                 continue
             nxt.negated = True
             negated_any = True
+            first_kind = first_kind or nxt.kind
             j += 1
         k = j if negated_any else k + width
 

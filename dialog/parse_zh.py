@@ -151,6 +151,9 @@ def _bind_colors(text: str, items: list[_Item]) -> None:
         it.bound = _forward(text, items, k)
         if it.bound is None:
             it.bound = _backward(text, items, k)
+        elif it.bound == "_blocked":
+            # 头发是蓝色的猫耳少女: the noun right before wins over a blocked one after.
+            it.bound = _backward(text, items, k, wearing=False) or "_blocked"
         if it.bound == "hair_color" and it.value in ("gold", "yellow"):
             it.value = "blonde"
         elif it.bound in ("eye_color", "outfit_color") and it.value == "blonde":
@@ -184,11 +187,11 @@ def _forward(text: str, items: list[_Item], k: int) -> str | None:
     return None
 
 
-def _backward(text: str, items: list[_Item], k: int) -> str | None:
+def _backward(text: str, items: list[_Item], k: int, wearing: bool = True) -> str | None:
     it = items[k]
     a, _ = _clause_bounds(text, it.start)
     before = _strip_end(text[a:it.start], LINK)
-    for w in WEAR:
+    for w in WEAR if wearing else ():
         if before.endswith(w):
             return "outfit_color"
     # the item that ends where the stripped text ends
