@@ -199,12 +199,11 @@ def _separate_safety_checker(config, single_file_config: Path | None, dtype):
         if entry.kind == "safety-checker" and entry.installed(config.weights_dir()):
             folders.append(entry.folder(config.weights_dir()))
     for folder in folders:
-        checker_dir, processor_dir = folder / "safety_checker", folder / "feature_extractor"
-        has_weights = any((checker_dir / n).is_file() for n in ("model.safetensors", "pytorch_model.bin"))
-        if has_weights and (processor_dir / "preprocessor_config.json").is_file():
-            checker = StableDiffusionSafetyChecker.from_pretrained(checker_dir, local_files_only=True,
+        if _has_checker(folder):
+            checker = StableDiffusionSafetyChecker.from_pretrained(folder / "safety_checker", local_files_only=True,
                                                                    torch_dtype=dtype)
-            return checker, CLIPImageProcessor.from_pretrained(processor_dir, local_files_only=True)
+            processor = CLIPImageProcessor.from_pretrained(folder / "feature_extractor", local_files_only=True)
+            return checker, processor
     raise UserError("this Stable Diffusion model has no safety checker, and [sd] safety_checker is on",
                     "run 'run_assistant.py fetch-weights sd-safety-checker', or (private use only) set "
                     "[sd] safety_checker = false")
@@ -318,6 +317,7 @@ class SdBackend:
                  progress: Callable[[int, int], None] | None = None,
                  cancel: threading.Event | None = None):
         safety.check_prompt(prompt, self._config.sd.blocked_words)
+        sampling(self._config, None)  # a bad [sd] scheduler is reported before a minute of loading
         if width % 8 or height % 8 or width < 64 or height < 64:
             raise UserError(f"picture size {width}x{height} cannot be drawn by Stable Diffusion",
                             "use a width and height of at least 64 that are multiples of 8 ([image] width/height)")
