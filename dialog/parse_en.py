@@ -375,6 +375,12 @@ def _count_for(items: list[_Item], k: int) -> int | None:
     return None
 
 
+def _stands_alone(items: list[_Item], k: int) -> bool:
+    nxt = items[k + 1] if k + 1 < len(items) else None
+    return nxt is None or nxt.kind == "punct" or (
+        nxt.kind == "word" and nxt.text in ("of", "instead", "please", "now", "then", "only"))
+
+
 def analyse(text: str) -> Analysis:
     tokens = tokenize(text)
     items = _match(tokens)
@@ -397,6 +403,9 @@ def analyse(text: str) -> Analysis:
         elif it.kind == "count" and it.text in ("twin", "twins") and not any(
                 x.kind == "subject" for x in items[k + 1:k + 3]):
             out.mentions.append(Mention("subject", "person", it.start, False, it.text, count=2))
+        elif it.kind == "count" and _stands_alone(items, k):
+            # "no, three" / "make it two of them": a number for the subject already there.
+            out.mentions.append(Mention("count", int(it.value), it.start, it.negated, it.text))
         elif it.kind in ("hair_noun", "eye_noun", "garment"):
             slot = {"hair_noun": "hair_color", "eye_noun": "eye_color", "garment": "outfit_color"}[it.kind]
             out.context.append((slot, it.start))

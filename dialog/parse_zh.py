@@ -319,7 +319,11 @@ def analyse(text: str) -> Analysis:
         elif it.kind == "count" and it.text == "双胞胎" and not any(
                 x.kind == "subject" for x in items[k + 1:k + 3]):
             out.mentions.append(Mention("subject", "person", it.start, False, it.text, count=2))
-        elif it.kind in ("outfit",):
+        elif it.kind == "count" and (k + 1 == len(items) or items[k + 1].kind == "punct" or
+                                     text[it.end:it.end + 2] in ("就好", "就行", "吧", "了", "就够")
+                                     or text[it.end:it.end + 1] in ("吧", "了")):
+            out.mentions.append(Mention("count", int(it.value), it.start, it.negated, it.text))
+        if it.kind in ("outfit",):
             out.context.append(("outfit_color", it.start))
     for m in _CONTEXT_RE.finditer(text):
         out.context.append((CONTEXT_WORDS[m.group()], m.start()))

@@ -1,0 +1,384 @@
+"""A reply to a confirmation -> what the person wants: yes, no, a correction, a new picture...
+
+A correction changes only the slots it names (attributes.md, "Corrections"): a named value
+replaces the current one ("no, a girl", "头发换成白色"), an accessory is added ("add a hat") or
+removed ("no hat", "去掉眼镜"), a colour said as "not red, blue" moves the slot that was red, and
+a bare colour ("make it pink") goes to the slot the reply points at, else to the colour slot the
+confirmation spoke last. Everything else in `current` is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dialog import attributes as attrs
+from dialog.mentions import COLOR_SLOTS, Analysis
+from dialog.parse import analyse, detect_lang
+
+ONE_VALUED = ("subject", "hair_color", "hair_style", "eye_color", "outfit", "outfit_color",
+              "action", "expression", "setting", "time_of_day", "weather", "style")
+
+
+@dataclass
+class Reply:
+    intent: str           # describe, correct, confirm, deny, cancel, restart, unknown
+    attributes: dict      # the whole record after this turn
+    changed: list[str] = field(default_factory=list)
+    lang: str = "en"
+    affirm: bool | None = None  # True: said yes; False: said no; None: neither
+
+
+# ---------------------------------------------------------------------------------------------
+# English markers, matched on the parser's tokens (lower case, apostrophes dropped).
+
+def _phrases(text: str) -> list[tuple[str, ...]]:
+    return sorted((tuple(p.split()) for p in text.split("|")), key=len, reverse=True)
+
+
+EN_FILLER = {"uh", "um", "umm", "uhm", "er", "erm", "hmm", "hm", "mm", "ah", "oh", "well", "so",
+             "like", "okay so", "and", "then", "just", "hey", "oops", "wait", "sorry", "please",
+             "actually", "hmmm", "ehm", "eh", "now", "alright so"}
+EN_YES = _phrases(
+    "yes|yeah|yep|yup|yea|ya|yah|yeh|yess|yes please|sure|sure thing|ok|okay|kay|alright|"
+    "all right|right|correct|exactly|perfect|great|good|fine|cool|nice|awesome|absolutely|"
+    "definitely|certainly|indeed|affirmative|go ahead|go on|do it|just do it|sounds good|"
+    "sounds great|sounds perfect|looks good|thats right|thats it|that is right|thats correct|"
+    "that is correct|of course|go for it|draw it|please do|uh huh|mhm|mm hmm|mhmm|you got it|"
+    "thats perfect|lets go|lets do it|why not|love it|spot on|bingo|confirm|confirmed|proceed|"
+    "all good|thats fine|good to go|do that|paint it|make it so|yes yes|yes it is|"
+    "thats good|thats great|that works|works for me|fine by me|go|yes thats right|"
+    "right on|you bet|totally|precisely|true|thats what i want|thats what i said|"
+    "yes thank you|ok thank you|okay thanks|start drawing|draw|generate it|make it|yes do it|"
+    "yes go ahead|exactly right|very good|very nice|excellent|wonderful|brilliant|"
+    "alright then|yessir|sure go ahead|go right ahead|i do|i agree|agreed|yes indeed|"
+    "sure why not|ok go|okay go|do it please|yes draw it|right thats it|looks right|"
+    "sounds right|bang on|on point")
+EN_NO = _phrases(
+    "no|nope|nah|nay|wrong|incorrect|not quite|not really|thats wrong|thats not right|"
+    "that is wrong|not right|negative|no no|no way|not exactly|uh uh|not that|thats not it|"
+    "not what i said|not what i meant|no thats wrong|thats incorrect|you got it wrong|"
+    "not correct|no thats not right|no no no|nope nope|wrong wrong|noo|nooo|not at all|"
+    "no its not|no it isnt|no thats not it|hell no|absolutely not|definitely not")
+EN_CANCEL = _phrases(
+    "never mind|nevermind|cancel|cancel that|cancel it|forget it|forget about it|stop|"
+    "quit|abort|dont draw|dont bother|no thanks|no thank you|nothing|forget that|"
+    "dont want it|i dont want it|skip it|drop it|leave it|not anymore|call it off|"
+    "dont do it|stop it|enough|nevermind that|scratch that|stop drawing")
+EN_RESTART = _phrases(
+    "start over|start again|restart|begin again|from scratch|start from scratch|"
+    "new picture|something else|lets start over|reset|from the beginning|from the top|"
+    "start fresh|start anew|lets try again|try again|do over|redo|start a new one|new one|"
+    "another picture|different picture|one more time from the start")
+EN_REQUEST = _phrases(
+    "draw|draw me|paint|paint me|sketch|can you draw|could you draw|can you paint|"
+    "could you make|could you make me|can you make me|i want|i wanna|i would like|id like|"
+    "i want to see|give me|show me|make me|create|generate|lets draw|lets have|lets see|"
+    "new picture of|another picture of|now draw|now i want|how about drawing|picture of|"
+    "a picture of|an image of|please draw|can i have|could i have|i need|now|next")
+EN_CORRECTION_WORDS = {"instead", "change", "turn", "switch", "replace", "swap", "rather",
+                       "actually", "should", "not", "no", "but", "also", "too", "add", "remove",
+                       "put", "more", "less", "without", "wrong", "anymore", "make", "give"}
+
+# Chinese markers, matched on the normalised (simplified, spaceless) text.
+ZH_FILLER = ("嗯嗯嗯", "那个", "然后", "呃", "额", "啊", "哦", "噢", "唔", "哎", "诶",
+             "欸", "嘛", "呀", "那", "请", "麻烦", "嗯")
+ZH_YES = sorted(("对", "对的", "对啊", "对呀", "对对", "对对对", "是的", "是啊", "是呀", "是", "好的",
+                 "好", "好啊", "好呀", "好吧", "好嘞", "好滴", "可以", "可以的", "可以啊", "可以了", "行",
+                 "行啊", "行吧", "没错", "没错没错", "画吧", "就这样", "就这样吧", "没问题", "确定", "确认",
+                 "正确", "嗯嗯", "嗯", "对了", "开始吧", "就这个", "就它了", "ok", "okay", "是这样",
+                 "当然", "妥", "完美", "很好", "不错", "挺好", "就画这个", "开始画吧", "画出来吧",
+                 "去画吧", "太好了", "嗯对", "对没错", "是的没错", "好的谢谢", "谢谢", "可以画", "画吧画吧",
+                 "就这么画", "就这样画", "同意", "好的好的", "对的对的", "是滴", "对滴", "没毛病",
+                 "yes", "可以的谢谢", "开始", "画", "嗯好", "嗯可以", "好耶", "棒", "真棒", "对头",
+                 "就是这样", "正是", "是这个", "就是它"), key=len, reverse=True)
+ZH_NO = sorted(("不对", "不是", "不", "错了", "错", "不行", "不好", "不是的", "不对不对", "不太对",
+                "不完全对", "不是这样", "搞错了", "你错了", "说错了", "错啦", "不对哦", "不对啊", "不是啊",
+                "不不", "不不不", "不要这样", "不是这个", "没说对", "弄错了", "有问题", "不太对劲",
+                "no", "不正确", "错误", "不准确"), key=len, reverse=True)
+# Multi-character yes/no words stand even when content follows without a comma ("好的加个帽子").
+ZH_STRONG = {"对的", "是的", "好的", "可以", "没错", "不对", "错了", "不是的", "不行", "就这样",
+             "没问题", "不太对", "搞错了", "说错了", "弄错了"}
+ZH_JOIN = ("但是", "不过", "就是", "然后", "只是", "可是", "但", "另外", "还有", "再", "还", "把")
+ZH_CANCEL = ("算了吧", "算了", "取消", "不画了", "别画了", "不用了", "不要了", "停止", "停下", "停",
+             "不想画了", "不用画了", "没事了", "没事", "忘了吧", "不要画了", "别弄了", "退出", "结束")
+ZH_RESTART = ("重新开始", "重来", "从头开始", "从头来", "重新来", "再来一次", "重新来过", "从新开始",
+              "重新画", "换一张", "从头再来", "再来一遍", "推倒重来")
+ZH_REQUEST = re.compile(r"^(?:请|麻烦)?(?:你)?(?:帮我|给我|替我|为我)?(?:再)?"
+                        r"(?:画|来|生成|做|创作|我想要|我想画|我要|我想看|我想|想要|要)"
+                        r"(?!成|得|的|出)")
+ZH_CORRECTION_WORDS = ("换成", "改成", "变成", "换", "改", "加", "去掉", "不要", "应该", "也", "还要",
+                       "再加", "而是", "不是", "把", "她", "他", "它", "不对", "而", "只要", "别")
+
+
+def _clean(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _match_at(tokens: list[str], i: int, phrases) -> int:
+    for p in phrases:
+        if tuple(tokens[i:i + len(p)]) == p:
+            return len(p)
+    return 0
+
+
+def _contains(tokens: list[str], phrases) -> bool:
+    return any(_match_at(tokens, i, phrases) for i in range(len(tokens)))
+
+
+@dataclass
+class _Markers:
+    affirm: bool | None = None
+    pure: bool = False        # nothing but yes/no words (and filler)
+    cancel: bool = False
+    restart: bool = False
+    request: bool = False     # "draw a ...", "我想要..."
+    correction_words: bool = False
+
+
+def _markers_en(text: str, analysis: Analysis) -> _Markers:
+    from dialog.parse_en import tokenize
+
+    tokens = tokenize(text)
+    m = _Markers()
+    words = [t for t in tokens if t not in ",.;!?:"]
+    negated_pos = {x.pos for x in analysis.mentions if x.negated}
+    i = 0
+    # Leading filler, then yes/no words: "uh yeah", "no no, a girl", "yes but at night".
+    content_start = None
+    while i < len(tokens):
+        t = tokens[i]
+        if t in ",.;!?:" or t in EN_FILLER:
+            i += 1
+            continue
+        n_no = _match_at(tokens, i, EN_NO)
+        if n_no:
+            nxt = i + n_no
+            # "no hat" negates the hat: the "no" is not a reply to the question.
+            if tokens[i:nxt] == ["no"] and any(nxt <= p <= nxt + 3 for p in negated_pos) \
+                    and nxt < len(tokens) and tokens[nxt] not in ",.;!?:":
+                break
+            m.affirm = False if m.affirm is None else m.affirm
+            i = nxt
+            continue
+        n_yes = _match_at(tokens, i, EN_YES)
+        if n_yes and tokens[i:i + n_yes] not in (["draw"], ["make", "it"], ["go"]) or (
+                n_yes and (i + n_yes == len(tokens) or tokens[i + n_yes] in ",.;!?:")):
+            m.affirm = True if m.affirm is None else m.affirm
+            i += n_yes
+            continue
+        if t == "but":
+            i += 1
+            continue
+        content_start = i
+        break
+    rest = tokens[content_start:] if content_start is not None else []
+    m.pure = content_start is None and m.affirm is not None
+    # A trailing "yes"/"please" after content ("a girl, yes") is not content either.
+    m.cancel = _contains(words, EN_CANCEL) and not any(not x.negated for x in analysis.mentions)
+    m.restart = _contains(words, EN_RESTART)
+    if rest and m.affirm is None:
+        j = 0
+        while j < len(rest) and rest[j] in EN_FILLER - {"now"}:
+            j += 1
+        n = _match_at(rest, j, EN_REQUEST)
+        if n:
+            after = rest[j + n:j + n + 2]
+            m.request = not (after and after[0] in ("it", "her", "him", "them", "she", "he", "the"))
+    m.correction_words = any(t in EN_CORRECTION_WORDS for t in rest)
+    return m
+
+
+def _markers_zh(text: str, analysis: Analysis) -> _Markers:
+    from dialog.parse_zh import PUNCT, normalise
+
+    s = normalise(text)
+    m = _Markers()
+    i = 0
+    content_start = None
+    while i < len(s):
+        if s[i] in PUNCT or s[i].isspace():
+            i += 1
+            continue
+        filler = next((f for f in ZH_FILLER if s.startswith(f, i)), None)
+        # 嗯 alone (or before punctuation) is a yes, before other words just filler.
+        if filler and not (filler.startswith("嗯") and (i + len(filler) == len(s) or s[i + len(filler)] in PUNCT)):
+            i += len(filler)
+            continue
+        word = None
+        for w in ZH_NO + ZH_YES:
+            if s.startswith(w, i):
+                end = i + len(w)
+                tail = s[end:]
+                stands = not tail or tail[0] in PUNCT or w in ZH_STRONG or tail.startswith(ZH_JOIN)
+                if w in ZH_NO and not stands and w in ("不是", "不", "错"):
+                    # "不是红色" still says no; "不要帽子"/"不戴" do not (they remove something).
+                    stands = w == "不是"
+                if stands:
+                    word = w
+                    break
+        if word is None:
+            content_start = i
+            break
+        if word in ZH_NO:
+            m.affirm = False if m.affirm is None else m.affirm
+        else:
+            m.affirm = True if m.affirm is None else m.affirm
+        i += len(word)
+        join = next((j for j in ZH_JOIN if s.startswith(j, i)), None)
+        if join and join not in ("再", "还", "把"):
+            i += len(join)
+        if word == "不是":
+            content_start = i
+            break
+    rest = s[content_start:] if content_start is not None else ""
+    m.pure = content_start is None and m.affirm is not None
+    has_positive = any(not x.negated for x in analysis.mentions)
+    m.cancel = any(w in s for w in ZH_CANCEL) and not has_positive
+    m.restart = any(w in s for w in ZH_RESTART) and (not has_positive or s.startswith(ZH_RESTART))
+    if rest and m.affirm is None:
+        m.request = bool(ZH_REQUEST.match(rest))
+    m.correction_words = any(w in rest for w in ZH_CORRECTION_WORDS)
+    return m
+
+
+# ---------------------------------------------------------------------------------------------
+
+def _bare_color_slot(current: dict, analysis: Analysis, pos: int) -> str:
+    """Where a colour with no noun of its own goes: the slot the reply points at, else the
+    colour slot the confirmation spoke last, else hair (or the outfit when there is one)."""
+    pointed = [slot for slot, p in analysis.context if slot in COLOR_SLOTS]
+    if pointed:
+        before = [slot for slot, p in analysis.context if slot in COLOR_SLOTS and p <= pos]
+        return (before or pointed)[-1]
+    present = [s for s in attrs.SLOT_ORDER if s in COLOR_SLOTS and s in current]
+    if present:
+        return present[-1]
+    if "outfit" in current:
+        return "outfit_color"
+    return "hair_color"
+
+
+def apply_correction(current: dict, analysis: Analysis) -> dict:
+    new = dict(current)
+    pos_subjects = analysis.positive("subject")
+    if pos_subjects:
+        named = [x for x in pos_subjects if x.value != "person"] or pos_subjects
+        chosen = named[-1]
+        new["subject"] = chosen.value
+        if chosen.count is not None:
+            new["count"] = chosen.count
+    counts = analysis.positive("count")
+    if counts and not (pos_subjects and pos_subjects[-1].count is not None):
+        new["count"] = counts[-1].value
+        if new.get("count") == 1:
+            new.pop("count")  # "just one": one is what an unsaid count means
+    for slot in ONE_VALUED:
+        if slot == "subject":
+            continue
+        pos = analysis.positive(slot)
+        if pos:
+            new[slot] = pos[-1].value
+        elif any(x.value == new.get(slot) for x in analysis.negative(slot)):
+            del new[slot]
+    # Colours with no noun: "not red, blue", "make it pink", "粉色".
+    bare = analysis.positive("color")
+    for neg in analysis.negative("color"):
+        holders = [s for s in COLOR_SLOTS if current.get(s) == neg.value and s not in
+                   {x.slot for x in analysis.mentions if not x.negated and x.slot in COLOR_SLOTS}]
+        if not holders:
+            continue
+        target = holders[-1] if len(holders) == 1 else _bare_color_slot(
+            {s: current[s] for s in holders}, analysis, neg.pos)
+        later = [x for x in bare if x.pos > neg.pos] or bare
+        if later:
+            new[target] = _fit(target, later[-1].value)
+            bare = [x for x in bare if x is not later[-1]]
+        else:
+            new.pop(target, None)
+    for x in bare:
+        target = _bare_color_slot(current, analysis, x.pos)
+        new[target] = _fit(target, x.value)
+    acc = set(new.get("accessories", []))
+    acc |= {x.value for x in analysis.positive("accessories")}
+    acc -= {x.value for x in analysis.negative("accessories")}
+    if acc:
+        new["accessories"] = sorted(acc)
+    else:
+        new.pop("accessories", None)
+    return new
+
+
+def _fit(slot: str, color: str) -> str:
+    if slot == "hair_color" and color in ("gold", "yellow"):
+        return "blonde"
+    if slot != "hair_color" and color == "blonde":
+        return "gold"
+    return color
+
+
+def _is_new_description(current: dict, analysis: Analysis, m: _Markers) -> bool:
+    """A fresh request while confirming: "draw a cat in the forest", or a new subject with
+    several new details and no word that marks a correction."""
+    subjects = [x for x in analysis.positive("subject") if x.value != "person" or x.count]
+    if not subjects:
+        return False
+    if m.request and not m.correction_words:
+        return True
+    if m.affirm is not None or m.correction_words:
+        return False
+    record, _ = analysis.record("first")
+    new_slots = [s for s, v in record.items()
+                 if s not in ("subject", "count") and current.get(s) != v]
+    return record.get("subject") != current.get("subject") and len(new_slots) >= 2
+
+
+def interpret(text: str, current: dict, lang: str = "auto", state: str = "confirming") -> Reply:
+    """Understand one reply. `current` is the record being confirmed (empty when idle)."""
+    text = _clean(text)
+    current = attrs.validate(dict(current or {}))
+    if lang not in ("en", "zh"):
+        lang = detect_lang(text)
+    if not text or not any(ch.isalnum() for ch in text):
+        return Reply("unknown", current, [], lang, None)
+    analysis = analyse(text, lang)
+    m = _markers_en(text, analysis) if lang == "en" else _markers_zh(text, analysis)
+    positive = [x for x in analysis.mentions if not x.negated]
+
+    if state == "idle" or not current:
+        if positive:
+            record = attrs.validate(analysis.record("first")[0])
+            if record:
+                return Reply("describe", record, attrs.changed_slots(current, record), lang, m.affirm)
+        return Reply(_bare_intent(m), current, [], lang, m.affirm)
+
+    if (m.cancel or m.restart) and not positive:
+        return Reply("restart" if m.restart else "cancel", current, [], lang, m.affirm)
+    if m.restart and positive:
+        record = attrs.validate(analysis.record("first")[0])
+        return Reply("describe", record, attrs.changed_slots(current, record), lang, m.affirm)
+    if _is_new_description(current, analysis, m):
+        record = attrs.validate(analysis.record("first")[0])
+        return Reply("describe", record, attrs.changed_slots(current, record), lang, m.affirm)
+
+    new = attrs.validate(apply_correction(current, analysis))
+    changed = attrs.changed_slots(current, new)
+    if changed:
+        return Reply("correct", new, changed, lang, m.affirm)
+    if analysis.mentions and m.affirm is not True:
+        # They named something that is already so ("no hat" with no hat): a correction that
+        # changes nothing, so the dialog asks again rather than drawing or giving up.
+        return Reply("correct", current, [], lang, m.affirm)
+    return Reply(_bare_intent(m), current, [], lang, m.affirm)
+
+
+def _bare_intent(m: _Markers) -> str:
+    if m.restart:
+        return "restart"
+    if m.cancel:
+        return "cancel"
+    if m.affirm is True:
+        return "confirm"
+    if m.affirm is False:
+        return "deny"
+    return "unknown"
