@@ -2,8 +2,8 @@
 
 Runs the real pygame loop on the main thread (SDL's dummy video driver unless --real-display)
 on the Generating screen for a few seconds in each of three conditions, and prints frame times:
-work per frame (events + drawing + flip) and the interval between frames (the target is
-1/fps). Conditions: no load (progress events only), a pure-Python CPU loop in a worker (the
+work per loop iteration (events, and drawing + flip when the frame changed) and the interval
+between iterations (the target is 1/fps; each iteration takes in events and keys). Conditions: no load (progress events only), a pure-Python CPU loop in a worker (the
 worst case: it holds the GIL between bytecodes), and the sketch renderer when it is present.
 
     .venv/bin/python bench/bench_window.py [--seconds 5] [--fps 30] [--real-display]
@@ -103,7 +103,7 @@ def run_condition(name: str, load, seconds: float, fps: int) -> tuple[list, list
     threading.Timer(seconds, stop.set).start()
     display.run(stop)
     # Drop the first frames: window creation and font loading are start-up, not steady state.
-    return list(display.frame_work_s)[5:], list(display.frame_interval_s)[5:], steps_done[0]
+    return list(display.frame_work_s)[5:], list(display.frame_interval_s)[5:], steps_done[0], display.frames_drawn
 
 
 def main() -> int:
@@ -127,9 +127,10 @@ def main() -> int:
           f"{args.seconds:.0f} s per condition, video driver "
           f"{'real display' if args.real_display else 'SDL dummy'}")
     for name, load in conditions:
-        work, interval, steps = run_condition(name, load, args.seconds, args.fps)
+        work, interval, steps, drawn = run_condition(name, load, args.seconds, args.fps)
         fps_seen = len(interval) / sum(interval) if interval else 0.0
-        print(f"\n{name}: {steps} worker steps, {fps_seen:.1f} fps achieved")
+        print(f"\n{name}: {steps} worker steps, loop {fps_seen:.1f} Hz, {drawn / args.seconds:.1f} frames/s "
+              f"drawn (unchanged frames are not redrawn)")
         print(f"  work/frame      {_stats(work)}")
         print(f"  frame interval  {_stats(interval)}")
     return 0

@@ -248,6 +248,7 @@ def test_full_dialog_screens(tmp_path, picture, lang):
     chip_slots = [c[0] for c in lay.chips]
     expected_slots = [slot for slot in attrs for _ in (attrs[slot] if isinstance(attrs[slot], list) else [0])]
     assert sorted(chip_slots) == sorted(expected_slots)
+    assert not any(c[3] for c in lay.chips)  # a fresh description highlights nothing
     labels = {c[1] for c in lay.chips}
     if lang == "zh":
         assert {"女孩", "蓝色", "樱花", "红色"} <= labels

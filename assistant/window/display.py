@@ -50,6 +50,7 @@ class Display:
         self.frame_work_s: collections.deque = collections.deque(maxlen=20000)
         self.frame_interval_s: collections.deque = collections.deque(maxlen=20000)
         self.frames_written: list[Path] = []
+        self.frames_drawn = 0
         self._queue: queue.Queue = queue.Queue()
         self._pg = None
         self._assets = None
@@ -210,6 +211,7 @@ class Display:
         last = time.perf_counter()
         # A worker busy in Python holds the GIL for the whole switch interval (5 ms by default)
         # every time the loop gives it up; a shorter interval keeps frames on time.
+        last_key = None
         switch = sys.getswitchinterval()
         sys.setswitchinterval(min(switch, 0.001))
         try:
@@ -227,16 +229,26 @@ class Display:
                         self._key_up(ev)
                     elif ev.type == pg.VIDEORESIZE and not fullscreen:
                         screen = pg.display.get_surface()
+                    elif ev.type in (pg.VIDEOEXPOSE, getattr(pg, "WINDOWEXPOSED", -1)):
+                        last_key = None  # uncovered: draw again even if nothing changed
+                self.pump()
                 now = self.now()
-                if self._hold_fraction(now) >= 1.0:
+                hold = self._hold_fraction(now)
+                if hold >= 1.0:
                     stop.set()
+                self._housekeeping(now)
                 self.size = screen.get_size()
-                frame = self.render_frame(now)
                 offset = self.burn_in_offset(now)
-                if offset != (0, 0):
-                    screen.fill((0, 0, 0))
-                screen.blit(frame, offset)
-                pg.display.flip()
+                key = (self.view.revision, self.size, offset, round(hold, 2), fullscreen,
+                       self._screens.animation_key(self.view, now, fps))
+                if key != last_key:  # nothing changed: no drawing, no flip
+                    frame = self.render_frame(now)
+                    if offset != (0, 0):
+                        screen.fill((0, 0, 0))
+                    screen.blit(frame, offset)
+                    pg.display.flip()
+                    last_key = key
+                    self.frames_drawn += 1
                 self.frame_work_s.append(time.perf_counter() - start)
                 clock.tick(fps)
         finally:

@@ -466,7 +466,9 @@ def draw_confirming(p: _Pen, view: ViewState, now: float) -> None:
     y = box.bottom + p.px(34)
     primary, secondary = _bi("What I will draw", "我要画的是", lang)
     r = p.text(f"{primary} · {secondary}", 24, theme.MUTED, (left, y), name="chips_label")
-    chips = _chips(p, view.attributes, view.changed, lang, pygame.Rect(left, r.bottom + p.px(16), width,
+    # Only a correction highlights: on a fresh description every slot is "changed", which says nothing.
+    changed = view.changed if view.intent == "correct" else []
+    chips = _chips(p, view.attributes, changed, lang, pygame.Rect(left, r.bottom + p.px(16), width,
                                                                         p.px(250)), now, view.changed_t)
     p.layout.rects["chips"] = chips
     if view.transcript and view.phase_since <= view.last_event_t:
@@ -614,6 +616,29 @@ def draw_hold_to_quit(p: _Pen, fraction: float) -> None:
     bar = pygame.Rect(box.left + p.px(30), box.bottom - p.px(30), box.width - p.px(60), p.px(12))
     pygame.draw.rect(p.s, theme.TRACK, bar, border_radius=6)
     pygame.draw.rect(p.s, theme.WARN, (bar.left, bar.top, int(bar.width * fraction), bar.height), border_radius=6)
+
+
+def animation_key(view: ViewState, now: float, fps: int) -> tuple:
+    """Changes exactly when the picture on screen would change with time alone, so an unchanged
+    frame is neither drawn nor flipped (a kiosk idles at a few frames a second, not 30)."""
+    fast = int(now * fps)
+    phase = view.phase
+    if phase == "listening":
+        key = fast
+    elif phase == "generating":
+        key = int(now * 10) if view.total > 0 else fast  # elapsed time to 0.1 s; a glint while unknown
+    elif phase == "confirming":
+        key = fast if now - view.changed_t < 3.0 else 0
+    elif phase == "heard":
+        key = int(now * 2) if not view.transcript else 0
+    elif phase == "idle":
+        shown = sum(1 for r in view.recent if r.path)
+        fading = shown > 1 and (now % SLIDE_S) < FADE_S
+        key = (int(now // EXAMPLE_S), int(now // SLIDE_S), fast if fading else 0)
+    else:
+        key = 0
+    badge = int(now * 10) if (view.speaking or view.ptt) and phase != "listening" else 0
+    return (phase, key, badge, view.error_visible(now))
 
 
 def render(surface, view: ViewState, assets: Assets, now: float, hold_fraction: float = 0.0) -> Layout:
