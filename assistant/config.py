@@ -169,6 +169,9 @@ class WindowConfig:
     # Folder for headless frames; empty means <data_dir>/frames.
     frames_dir: str = ""
     font: str = ""
+    # Headless mode keeps only this many numbered frames (plus latest.png), so a headless kiosk
+    # never fills its disk; 0 keeps them all.
+    keep_frames: int = 1000
 
 
 @dataclass

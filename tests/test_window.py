@@ -378,11 +378,24 @@ def test_headless_run_writes_a_frame_per_screen(tmp_path, picture):
     threading.Thread(target=worker, daemon=True).start()
     display.run(stop)
     names = [p.name for p in display.frames_written]
+    assert sorted(p.name for p in out.glob("frame-*.png")) == names
     phases = [n.split("-")[2].removesuffix(".png") for n in names]
     for phase in ("idle", "listening", "confirming", "generating", "showing"):
         assert phase in phases, names
     assert (out / "latest.png").exists()
     assert Image.open(out / "latest.png").size == (1280, 800)
+
+    # Only the newest keep_frames numbered frames stay on disk.
+    cfg = make_config(tmp_path)
+    cfg.window.keep_frames = 3
+    bus = EventBus()
+    out2 = tmp_path / "frames2"
+    display = create_display(cfg, bus, "headless", frames_dir=out2)
+    stop = threading.Event()
+    events = english_dialog(str(picture))
+    threading.Thread(target=worker, daemon=True).start()
+    display.run(stop)
+    assert len(list(out2.glob("frame-*.png"))) == 3 and len(display.frames_written) == 3
 
 
 def _run_window(display, stop, limit=5.0):

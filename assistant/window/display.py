@@ -188,6 +188,7 @@ class Display:
                 self._frame_no += 1
                 path = self.frames_dir / f"frame-{self._frame_no:06d}-{v.phase}.png"
                 self.frames_written.append(self._write(surface, path))
+                self._prune_frames()
                 self._write(surface, self.frames_dir / "latest.png")
                 last_phase, last_rev, last_saved, last_latest = v.phase, v.revision, now, now
             elif now - last_latest >= LATEST_EVERY_S:
@@ -195,6 +196,15 @@ class Display:
                 last_latest = now
         # The final state is always on disk.
         self._write(self.render_frame(), self.frames_dir / "latest.png")
+
+    def _prune_frames(self) -> None:
+        keep = int(getattr(self.config.window, "keep_frames", 0) or 0)
+        while keep > 0 and len(self.frames_written) > keep:
+            old = self.frames_written.pop(0)
+            try:
+                old.unlink()
+            except OSError:
+                pass
 
     def _run_window(self, stop: threading.Event) -> None:
         pg = self._ensure_pygame()
