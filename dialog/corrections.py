@@ -88,7 +88,7 @@ ZH_YES = sorted(("对", "对的", "对啊", "对呀", "对对", "对对对", "�
                  "行啊", "行吧", "没错", "没错没错", "画吧", "就这样", "就这样吧", "没问题", "确定", "确认",
                  "正确", "嗯嗯", "嗯", "对了", "开始吧", "就这个", "就它了", "ok", "okay", "是这样",
                  "当然", "妥", "完美", "很好", "不错", "挺好", "就画这个", "开始画吧", "画出来吧",
-                 "去画吧", "太好了", "嗯对", "对没错", "是的没错", "好的谢谢", "谢谢", "可以画", "画吧画吧",
+                 "去画吧", "太好了", "嗯对", "对没错", "是的没错", "好的谢谢", "可以画", "画吧画吧",
                  "就这么画", "就这样画", "同意", "好的好的", "对的对的", "是滴", "对滴", "没毛病",
                  "yes", "可以的谢谢", "开始", "画", "嗯好", "嗯可以", "好耶", "棒", "真棒", "对头",
                  "就是这样", "正是", "是这个", "就是它"), key=len, reverse=True)
@@ -108,7 +108,7 @@ ZH_REQUEST = re.compile(r"^(?:请|麻烦)?(?:你)?(?:帮我|给我|替我|为我
                         r"(?:画|来|生成|做|创作|我想要|我想画|我要|我想看|我想|想要|要)"
                         r"(?!成|得|的|出)")
 ZH_CORRECTION_WORDS = ("换成", "改成", "变成", "换", "改", "加", "去掉", "不要", "应该", "也", "还要",
-                       "再加", "而是", "不是", "把", "她", "他", "它", "不对", "而", "只要", "别")
+                       "再加", "而是", "不是", "把", "不对", "只要", "别", "而不是")
 
 
 def _clean(text: str) -> str:
@@ -175,7 +175,7 @@ def _markers_en(text: str, analysis: Analysis) -> _Markers:
     rest = tokens[content_start:] if content_start is not None else []
     m.pure = content_start is None and m.affirm is not None
     # A trailing "yes"/"please" after content ("a girl, yes") is not content either.
-    m.cancel = _contains(words, EN_CANCEL) and not any(not x.negated for x in analysis.mentions)
+    m.cancel = _contains(words, EN_CANCEL) and not analysis.mentions
     m.restart = _contains(words, EN_RESTART)
     if rest and m.affirm is None:
         j = 0
@@ -234,7 +234,7 @@ def _markers_zh(text: str, analysis: Analysis) -> _Markers:
     rest = s[content_start:] if content_start is not None else ""
     m.pure = content_start is None and m.affirm is not None
     has_positive = any(not x.negated for x in analysis.mentions)
-    m.cancel = any(w in s for w in ZH_CANCEL) and not has_positive
+    m.cancel = any(w in s for w in ZH_CANCEL) and not analysis.mentions
     m.restart = any(w in s for w in ZH_RESTART) and (not has_positive or s.startswith(ZH_RESTART))
     if rest and m.affirm is None:
         m.request = bool(ZH_REQUEST.match(rest))

@@ -198,7 +198,7 @@ EN: dict[str, dict[str, str]] = {
         "dancing": "dancing|dances|dance|dancin|ballet|twirling|spinning around|"
                    "doing a dance|dancer|dancers|ballerina|waltzing",
         "sleeping": "sleeping|sleeps|sleep|asleep|napping|naps|nap|taking a nap|dozing|"
-                    "dozing off|fast asleep|sound asleep|slumbering|resting|snoozing|"
+                    "dozing off|fast asleep|sound asleep|slumbering|snoozing|"
                     "sleepin|falling asleep|lying asleep|curled up asleep",
         "singing": "singing|sings|sing|singing a song|singer|singers|humming|singin|"
                    "karaoke|performing a song",

@@ -22,6 +22,13 @@ PUNCT = set(",.;!?:")
 HAIR_ONLY = {"blonde", "blond", "blondie", "brunette", "brunet", "ginger", "auburn", "redhead",
              "red haired", "platinum", "platinum blonde", "raven", "flaxen", "towheaded",
              "honey blonde", "strawberry blonde", "dirty blonde"}
+# Things named for their colour, a colour only right before hair, eyes or clothes.
+COLOR_NOUNS = {"rose": "pink", "roses": "pink", "peach": "orange", "cherry": "red",
+               "coffee": "brown", "chocolate": "brown", "lemon": "yellow", "sky": "blue",
+               "ocean": "blue", "sea": "blue", "snow": "white", "milk": "white", "sand": "brown",
+               "flame": "red", "fire": "red", "blood": "red", "honey": "blonde", "straw": "blonde",
+               "ash": "gray", "smoke": "gray", "grass": "green", "leaf": "green", "forest": "green",
+               "sapphire": "blue", "ruby": "red", "emerald": "green", "amethyst": "purple"}
 # Words between a noun and its colour ("hair that is pink", "make her hair pink", "dress to red").
 LINKING = {"is", "are", "was", "were", "be", "been", "being", "to", "into", "colored", "dyed",
            "of", "a", "an", "the", "should", "bit", "more", "which", "that", "thats", "turned",
@@ -29,7 +36,7 @@ LINKING = {"is", "are", "was", "were", "be", "been", "being", "to", "into", "col
            "color", "colour", "now", "look", "looks", "painted", "paint", "in", "go", "goes",
            "instead", "please", "totally", "completely", "little", "kind", "sort", "ish",
            "shade", "tone", "something", "like", "maybe", "very", "quite", "pretty",
-           "has", "have", "having", "got", "eye", "both"}
+           "has", "have", "having", "got", "eye", "both", "as"}
 # Words after which a noun-less colour is the outfit's ("dressed in red", "wearing white").
 WEARING = {"wearing", "wears", "wear", "dressed", "clad", "outfit", "clothes", "dress", "in"}
 # Words a colour may look across on its way to its noun; anything else unknown is skipped only
@@ -39,7 +46,8 @@ BOUNDARY = {"with", "in", "on", "at", "under", "by", "near", "wearing", "holding
             "a", "an", "her", "his", "their", "its", "has", "have", "standing", "sitting",
             "next", "behind", "beside", "that", "this", "as", "for", "like", "wears", "over"}
 NEG_STARTS = ("without", "no", "not", "never", "dont", "doesnt", "didnt", "isnt", "arent",
-              "wont", "cant", "remove", "removing", "removed", "lose", "drop", "minus",
+              "wont", "cant", "shouldnt", "wouldnt", "hasnt", "havent", "wasnt", "werent",
+              "cannot", "mustnt", "neednt", "aint", "remove", "removing", "removed", "lose", "drop", "minus",
               "delete", "skip", "nor", "neither", "except", "nothing", "none", "exclude")
 NEG_PHRASES = (("take", "off"), ("take", "away"), ("get", "rid", "of"), ("leave", "out"),
                ("leave", "off"), ("instead", "of"), ("rather", "than"), ("no", "more"),
@@ -184,6 +192,9 @@ def _bind_colors(items: list[_Item]) -> None:
         if it.kind == "word" and it.text == "read" and k + 1 < len(items) \
                 and items[k + 1].kind in ("hair_noun", "eye_noun", "garment", "outfit"):
             it.kind, it.value = "color", "red"  # "read hair": a misheard "red"
+        elif it.kind != "color" and it.text in COLOR_NOUNS and k + 1 < len(items) \
+                and items[k + 1].kind in ("hair_noun", "eye_noun", "garment", "outfit"):
+            it.kind, it.value = "color", COLOR_NOUNS[it.text]  # "rose hair", "wine dress"
     for k, it in enumerate(items):
         if it.kind != "color":
             continue
@@ -343,6 +354,20 @@ def _negations(items: list[_Item], tokens: list[str]) -> None:
         k = j if negated_any else k + width
 
 
+def _taken_off(items: list[_Item]) -> None:
+    """"take the hat off", "get those glasses off her": negation after the object."""
+    for k, it in enumerate(items):
+        if it.kind != "accessories" or k + 1 >= len(items):
+            continue
+        nxt = items[k + 1:k + 4]
+        if not any(x.kind == "word" and x.text in ("off", "away") for x in nxt):
+            continue
+        before = items[max(0, k - 4):k]
+        if any(x.kind == "word" and x.text in ("take", "takes", "taking", "took", "get", "pull",
+                                              "throw", "toss", "put") for x in before):
+            it.negated = True
+
+
 def _replacements(items: list[_Item]) -> None:
     """"replace the hat with a crown", "swap the glasses for a scarf": the first is removed."""
     for k, it in enumerate(items):
@@ -387,6 +412,7 @@ def analyse(text: str) -> Analysis:
     _bind_colors(items)
     _bind_lengths(items)
     _negations(items, tokens)
+    _taken_off(items)
     _replacements(items)
     out = Analysis("en")
     for k, it in enumerate(items):

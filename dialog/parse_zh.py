@@ -29,6 +29,7 @@ LINK = ("应该是", "应该", "换成了", "换成", "改成了", "改成", "�
         "换为", "都是", "全是", "是", "为", "成", "要", "都", "也", "呈", "的", "颜色", "色", "用",
         "弄成", "画成", "涂成", "搞成", "改", "换", "变", "染", "全", "全部", "整个", "想要", "要是",
         "颜色是", "颜色换成", "的颜色", "得", "很", "比较", "非常", "更", "再", "可以", "一点")
+PREDICATE_CHARS = set("是为成要改换变染用")
 WEAR = ("穿着一身", "穿一身", "穿着", "穿的", "穿", "一身", "身穿", "着装", "打扮成", "全身")
 NEG_BEFORE = ("不想要", "不需要", "不要", "不戴", "没有", "没戴", "别戴", "不用", "不带", "去掉", "拿掉",
               "摘掉", "摘下", "取下", "删掉", "删除", "去除", "除掉", "拿走", "脱掉", "脱下", "取掉",
@@ -148,7 +149,9 @@ def _bind_colors(text: str, items: list[_Item]) -> None:
     for k, it in enumerate(items):
         if it.kind != "color":
             continue
-        it.bound = _forward(text, items, k)
+        # 头发是粉红色的眼睛是蓝色的: a colour said as the predicate of the noun before it
+        # (是/换成/染成...) belongs to that noun, whatever follows.
+        it.bound = _backward(text, items, k, wearing=False, predicate=True) or _forward(text, items, k)
         if it.bound is None:
             it.bound = _backward(text, items, k)
         elif it.bound == "_blocked":
@@ -187,10 +190,13 @@ def _forward(text: str, items: list[_Item], k: int) -> str | None:
     return None
 
 
-def _backward(text: str, items: list[_Item], k: int, wearing: bool = True) -> str | None:
+def _backward(text: str, items: list[_Item], k: int, wearing: bool = True,
+              predicate: bool = False) -> str | None:
     it = items[k]
     a, _ = _clause_bounds(text, it.start)
     before = _strip_end(text[a:it.start], LINK)
+    if predicate and not set(text[a + len(before):it.start]) & PREDICATE_CHARS:
+        return None
     for w in WEAR if wearing else ():
         if before.endswith(w):
             return "outfit_color"
