@@ -255,7 +255,12 @@ class Dialog:
                 message = exc.line() if hasattr(exc, "line") else f"{type(exc).__name__}: {exc}"
                 self._bus.emit("error", stage="generate", message=message)
                 self._fire("error")
-                self._say("error", stage=phrasing.voices.stage_name("generate", self.lang))
+                from assistant.image.safety import PictureWithheld, PromptRefused
+
+                if isinstance(exc, (PromptRefused, PictureWithheld)):  # a refusal, not a fault: say so plainly
+                    self._say("blocked")
+                else:
+                    self._say("error", stage=phrasing.voices.stage_name("generate", self.lang))
             return
         with self._lock:
             if generation != self._generation or cancel.is_set():

@@ -47,7 +47,7 @@ def _recent_pictures(config) -> list:
                     continue
                 out.append(Recent(path=rec.path, caption=caption_for(rec.attributes, rec.language),
                                   style=rec.style, backend=rec.backend, lang=rec.language,
-                                  picture_id=rec.id))
+                                  seconds=rec.seconds, picture_id=rec.id, attributes=rec.attributes))
             return out
         finally:
             gallery.close()

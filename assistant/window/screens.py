@@ -468,8 +468,8 @@ def draw_confirming(p: _Pen, view: ViewState, now: float) -> None:
     r = p.text(f"{primary} · {secondary}", 24, theme.MUTED, (left, y), name="chips_label")
     # Only a correction highlights: on a fresh description every slot is "changed", which says nothing.
     changed = view.changed if view.intent == "correct" else []
-    chips = _chips(p, view.attributes, changed, lang, pygame.Rect(left, r.bottom + p.px(16), width,
-                                                                        p.px(250)), now, view.changed_t)
+    chips = _chips(p, view.attributes, changed, lang, pygame.Rect(left, r.bottom + p.px(18), width,
+                                                                        p.px(250)), now, view.changed_t, size=30)
     p.layout.rects["chips"] = chips
     if view.transcript and view.phase_since <= view.last_event_t:
         label = "you said" if view.transcript_lang == "en" else "你说"
@@ -567,6 +567,9 @@ def draw_showing(p: _Pen, view: ViewState, now: float, item: Recent | None = Non
             label += f"  ·  {item.backend}"
         r = p.text(label, 24, theme.MUTED, (x, y), name="seconds")
         y = r.bottom + p.px(14)
+    if item and item.attributes and not view.error_visible(now):
+        _chips(p, item.attributes, [], lang, pygame.Rect(x, y + p.px(14), box.width, box.bottom - y), now, -99,
+               size=20)
     if counter:
         p.text(counter, 26, theme.ACCENT_2, (x, box.bottom - p.px(36)), name="counter")
         _footer(p, "← → more pictures  ·  speak any time", "← → 翻看作品  ·  随时可以说话", lang)

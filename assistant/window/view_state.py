@@ -38,6 +38,7 @@ class Recent:
     seconds: float | None = None
     lang: str = "en"
     picture_id: int | None = None
+    attributes: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -202,7 +203,7 @@ class ViewState:
         self.picture = Recent(path=path, caption=caption_for(attrs, lang, self.confirm_text),
                               style=str(e.get("style") or self.style), backend=str(e.get("backend") or ""),
                               seconds=float(seconds) if isinstance(seconds, (int, float)) else None,
-                              lang=lang)
+                              lang=lang, attributes=dict(attrs or {}))
         self.add_recent(self.picture)
         self.set_phase("showing", now)
         if self.error_stage == "generate":
