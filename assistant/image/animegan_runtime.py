@@ -312,7 +312,8 @@ def benchmark(engines: dict, size: int = BENCH_SIZE, rounds: int = 3, seed: int 
     return results
 
 
-def choose_runtime(config, generator, onnx_path: Path | None, report: Report | None = None) -> str:
+def choose_runtime(config, generator, onnx_path: Path | None, report: Report | None = None,
+                   size: int = BENCH_SIZE) -> str:
     """The runtime to use: the configured one, or for "auto" the cached or newly measured choice."""
     report = report or log.info
     wanted = config.animegan.runtime
@@ -333,12 +334,12 @@ def choose_runtime(config, generator, onnx_path: Path | None, report: Report | N
         except Exception as exc:  # noqa: BLE001 - a runtime that cannot start is not a candidate
             report(f"animegan: runtime {name} unavailable ({type(exc).__name__}: {exc})")
     engines = {"eager": engines.pop("eager"), **engines}
-    results = benchmark(engines)
+    results = benchmark(engines, size=size)
     tolerance = PARITY_TOLERANCE[precision]
     fits = {n: r for n, r in results.items() if r["max_abs_diff"] <= tolerance}
     choice = min(fits, key=lambda n: fits[n]["ms"])
     summary = ", ".join(f"{n} {r['ms']:.0f} ms (max|diff| {r['max_abs_diff']:.1e})" for n, r in results.items())
-    report(f"animegan: chose runtime {choice} at {BENCH_SIZE}x{BENCH_SIZE}, {threads} threads: {summary}")
+    report(f"animegan: chose runtime {choice} at {size}x{size}, {threads} threads: {summary}")
     data = _load_choices(store)
     data[key] = {"runtime": choice, "measured": results, "when": time.strftime("%Y-%m-%d %H:%M:%S")}
     try:

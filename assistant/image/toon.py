@@ -87,7 +87,10 @@ def toon(image: Image.Image) -> Image.Image:
     bgr = cv2.cvtColor(arr, cv2.COLOR_RGB2BGR)
     smooth = _smooth(bgr, cv2, scale)
     lab = cv2.cvtColor(smooth, cv2.COLOR_BGR2LAB)
-    flat = cv2.cvtColor(_cel(lab), cv2.COLOR_LAB2RGB).astype(np.float32)
+    cel = _cel(lab)
+    # Noise makes band borders ragged; a median keeps the borders where they are but straightens them.
+    cel = cv2.medianBlur(cel, max(3, int(round(5 * min(scale, 3.0))) | 1))
+    flat = cv2.cvtColor(cel, cv2.COLOR_LAB2RGB).astype(np.float32)
     paper = _ink(smooth, cv2, scale)
     ink_colour = np.array([25, 20, 30], np.float32)  # a soft dark, not pure black
     out = flat * paper[..., None] + ink_colour * (1.0 - paper[..., None])
