@@ -1,0 +1,164 @@
+"""WAV reading/writing, FileSource streams and the microphone's resampling path, on real files."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from assistant.audio.sources import Block, FileSource, MicSource, Reblocker
+from assistant.audio.wav import load_for_pipeline, read_wav, write_wav
+from assistant.config import Config
+from assistant.errors import UserError
+from tests.audio_fixtures import have_espeak, speak, speak_wav, speech_extent
+
+pytestmark = pytest.mark.skipif(not have_espeak(), reason="espeak-ng is not installed")
+
+
+@pytest.fixture()
+def out(tmp_path):
+    return tmp_path
+
+
+def tone(freq, seconds, rate, channels=1, amp=0.5):
+    t = np.arange(int(seconds * rate)) / rate
+    x = (amp * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+    return np.repeat(x[:, None], channels, axis=1) if channels > 1 else x
+
+
+def peak_hz(x, rate):
+    spectrum = np.abs(np.fft.rfft(x * np.hanning(len(x))))
+    return np.fft.rfftfreq(len(x), 1 / rate)[int(np.argmax(spectrum))]
+
+
+@pytest.mark.parametrize("rate,channels", [(8000, 1), (16000, 1), (22050, 1), (44100, 2), (48000, 2)])
+def test_any_rate_and_channel_count_loads_as_16k_mono(out, rate, channels):
+    path = speak_wav("a girl with blue hair", "en", out / f"s{rate}_{channels}.wav", rate=rate,
+                     channels=channels, lead_s=0.5, trail_s=0.5)
+    samples, got_rate = read_wav(path)
+    assert got_rate == rate and samples.ndim == 1 and samples.dtype == np.float32
+    assert np.abs(samples).max() <= 1.0
+    audio = load_for_pipeline(path)
+    assert abs(len(audio) / 16000 - len(samples) / rate) < 0.01
+    # The speech sits where it was put, whatever the file's rate.
+    start, end = speech_extent(audio)
+    said_start, said_end = speech_extent(speak("a girl with blue hair", "en"))
+    assert abs(start - (0.5 + said_start)) < 0.05 and abs(end - (0.5 + said_end)) < 0.05
+
+
+def test_stereo_is_mixed_down_and_frequency_survives_resampling(out):
+    path = write_wav(out / "tone48.wav", tone(1000, 1.0, 48000, channels=2), 48000)
+    audio = load_for_pipeline(path, 16000)
+    assert len(audio) == 16000
+    assert abs(peak_hz(audio, 16000) - 1000) < 5
+    assert 0.3 < np.abs(audio).max() <= 0.51
+
+
+def test_write_wav_is_16bit_and_atomic(out):
+    path = write_wav(out / "sub" / "x.wav", np.linspace(-1.5, 1.5, 1600, dtype=np.float32), 16000)
+    info = sf.info(str(path))
+    assert info.subtype == "PCM_16" and info.samplerate == 16000 and info.frames == 1600
+    back, _ = read_wav(path)
+    assert back.min() >= -1.0 and back.max() <= 1.0  # clipped, not wrapped
+    assert [p.name for p in path.parent.iterdir()] == ["x.wav"]  # no temp file left behind
+
+
+def _bad_files(d):
+    files = {}
+    files["corrupt"] = d / "corrupt.wav"
+    files["corrupt"].write_bytes(b"RIFF\x24\x08\x00\x00WAVEfmt " + os.urandom(300))
+    files["empty"] = d / "empty.wav"
+    files["empty"].write_bytes(b"")
+    files["8-bit"] = d / "u8.wav"
+    sf.write(str(files["8-bit"]), tone(440, 0.5, 8000), 8000, subtype="PCM_U8")
+    files["float"] = d / "float.wav"
+    sf.write(str(files["float"]), tone(440, 0.5, 16000), 16000, subtype="FLOAT")
+    files["flac"] = d / "really_flac.wav"
+    sf.write(str(files["flac"]), tone(440, 0.5, 16000), 16000, format="FLAC")
+    files["text"] = d / "notes.wav"
+    files["text"].write_text("this is not audio\n")
+    files["headeronly"] = d / "noframes.wav"
+    sf.write(str(files["headeronly"]), np.zeros(0, dtype=np.float32), 16000, subtype="PCM_16")
+    files["missing"] = d / "missing.wav"
+    return files
+
+
+@pytest.mark.parametrize("kind", ["corrupt", "empty", "8-bit", "float", "flac", "text", "headeronly", "missing"])
+def test_bad_files_give_one_clear_line(out, kind):
+    path = _bad_files(out)[kind]
+    for load in (read_wav, load_for_pipeline, lambda p: FileSource([p], Config())):
+        with pytest.raises(UserError) as info:
+            load(path)
+        line = info.value.line()
+        assert "\n" not in line and str(path) in line and "fix:" in line, line
+        if kind in ("8-bit", "float", "flac"):
+            assert "sox" in line  # names how to convert it
+
+
+def test_filesource_plays_files_back_to_back_on_one_clock(out):
+    cfg = Config()
+    a = speak_wav("yes", "en", out / "a.wav", rate=48000, channels=2, lead_s=0.3, trail_s=0.2)
+    b = speak_wav("no, a girl", "en", out / "b.wav", rate=8000, lead_s=0.4, trail_s=0.3)
+    total = len(load_for_pipeline(a)) + len(load_for_pipeline(b))
+    blocks = list(FileSource([a, b], cfg))
+    n = 16000 * cfg.audio.block_ms // 1000
+    assert all(isinstance(x, Block) and x.samples.shape == (n,) and x.samples.dtype == np.float32 for x in blocks)
+    starts = np.array([x.start for x in blocks])
+    assert np.allclose(np.diff(starts), cfg.audio.block_ms / 1000)
+    assert len(blocks) == -(-total // n)  # the last partial block is padded, nothing is lost
+    stream = np.concatenate([x.samples for x in blocks])[:total]
+    # The second file's speech starts 0.4 s after the first file ends.
+    first_len = len(load_for_pipeline(a)) / 16000
+    start_b, _ = speech_extent(stream[int(first_len * 16000):])
+    assert abs(start_b - 0.4) < 0.08
+
+
+def test_filesource_realtime_paces_blocks_and_closes(out):
+    path = write_wav(out / "one.wav", np.zeros(16000, dtype=np.float32), 16000)
+    source = FileSource([path], Config(), realtime=True)
+    t0 = time.monotonic()
+    blocks = list(source)
+    assert time.monotonic() - t0 >= 0.9
+    assert abs(blocks[-1].start + 0.03 - 1.0) < 0.031
+    source = FileSource([path], Config(), realtime=True)
+    it = iter(source)
+    next(it)
+    source.close()
+    assert list(it) == []
+
+
+def test_reblocker_turns_48k_stereo_chunks_into_16k_blocks():
+    r = Reblocker(48000, 16000, 30)
+    x = tone(440, 2.0, 48000, channels=2)
+    blocks = []
+    for i in range(0, len(x), 1234):  # odd chunk sizes, as a sound card delivers them
+        blocks += r.push(x[i:i + 1234])
+    blocks += r.push(np.zeros((0, 2), dtype=np.float32), last=True)
+    assert all(len(b) == 480 for b in blocks)
+    y = np.concatenate(blocks)
+    assert abs(len(y) - 32000) <= 480
+    assert abs(peak_hz(y[1000:31000], 16000) - 440) < 3
+    # Streaming resampling leaves no clicks at block edges: the signal stays a smooth sine.
+    assert np.abs(np.diff(y[1000:31000])).max() < 2 * np.pi * 440 / 16000 * 0.5 * 1.1
+
+
+def test_microphone_missing_device_is_one_line():
+    import sounddevice as sd
+
+    cfg = Config()
+    cfg.audio.input_device = "no-such-microphone-xyz"
+    try:
+        has_inputs = any(d["max_input_channels"] > 0 for d in sd.query_devices())
+    except Exception:  # noqa: BLE001
+        has_inputs = False
+    source = MicSource(cfg, bus=None)
+    with pytest.raises(UserError) as info:
+        next(iter(source))
+    line = info.value.line()
+    assert "\n" not in line and "fix:" in line
+    if has_inputs:
+        assert "no-such-microphone-xyz" in line
+
