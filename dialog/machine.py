@@ -65,6 +65,8 @@ class Dialog:
         self._reprompts = 0
         self._last_activity = clock()
         self._turns = 0
+        # Alternate the confirmation's wording so repeated corrections don't sound canned.
+        self._confirmations = -1
         self._generation = 0
         self._cancel = threading.Event()
         self._worker: threading.Thread | None = None
@@ -102,7 +104,8 @@ class Dialog:
             self._bus.emit("error", stage="speak", message=str(exc) or type(exc).__name__)
 
     def _confirm_aloud(self) -> None:
-        self._say("confirm", variant=self._turns, description=phrasing.describe(self.record, self.lang))
+        self._confirmations += 1
+        self._say("confirm", variant=self._confirmations, description=phrasing.describe(self.record, self.lang))
 
     # ------------------------------------------------------------------ turns
     def hear(self, text: str, lang: str | None = None, confidence: float | None = None) -> None:

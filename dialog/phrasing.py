@@ -63,8 +63,7 @@ def _describe_en(rec: dict) -> str:
     for slot in ("action", "setting", "time_of_day", "weather", "style"):
         if slot in rec:
             parts.append(_words("en", slot)[rec[slot]])
-    text = " ".join(parts)
-    return text[0].upper() + text[1:]
+    return " ".join(parts)
 
 
 def _describe_zh(rec: dict) -> str:
@@ -114,4 +113,6 @@ def describe(record: dict, lang: str) -> str:
 
 
 def phrase(key: str, lang: str, variant: int = 0, **fields) -> str:
-    return voices.phrase(key, lang, variant, **fields)
+    """A whole sentence: the voice file's phrase with the fields filled in, starting with a capital."""
+    text = voices.phrase(key, lang, variant, **fields)
+    return text[:1].upper() + text[1:]

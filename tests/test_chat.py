@@ -115,7 +115,7 @@ def test_cancel_in_both_languages(tmp_path, data_env):
         assert not [e for e in events if e["type"] == "image"]
 
 
-@pytest.mark.parametrize("turn", ["", "   \t  ", "x" * 10000, "\x00\x01\x02\xff garbage \x7f", "🎨🐱✨",
+@pytest.mark.parametrize("turn", ["", "   \t  ", "x" * 10000, "\x01\x02\x1b[31m\xff garbage \x7f\ufffd", "🎨🐱✨",
                                   "画一个 girl with 蓝色 hair", "a " * 5000])
 def test_odd_input_never_breaks_the_dialog(turn, tmp_path, data_env):
     p, events = chat(turn, "a cat", "yes", image_out=tmp_path, env=data_env)

@@ -1,0 +1,160 @@
+"""The dialog state machine driven directly: timeouts, drawing in the background, cancelling and
+correcting while a picture is being drawn, and errors that never end the dialog."""
+
+import threading
+import time
+
+import pytest
+
+from assistant.config import Config
+from assistant.events import EventBus, Recorder
+from assistant.image.artist import Artist, Cancelled
+from assistant.speech.text_speaker import TextSpeaker
+from dialog.machine import Dialog
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+class SlowArtist(Artist):
+    """The real artist, with drawing spread over steps so a turn can arrive mid-way."""
+
+    def __init__(self, config, steps=50, step_s=0.02, fail=False):
+        super().__init__(config)
+        self.steps, self.step_s, self.fail = steps, step_s, fail
+        self.started = threading.Event()
+
+    def render(self, plan, attributes, out_dir, progress=None, cancel=None):
+        self.started.set()
+        for i in range(self.steps):
+            if cancel.is_set():
+                raise Cancelled()
+            if self.fail and i == 3:
+                raise RuntimeError("out of memory")
+            progress(i + 1, self.steps)
+            time.sleep(self.step_s)
+        return super().render(plan, attributes, out_dir, progress, cancel)
+
+
+def make(tmp_path, artist=None, background=False, clock=None, **cfg):
+    config = Config()
+    for key, value in cfg.items():
+        section, name = key.split("__")
+        setattr(getattr(config, section), name, value)
+    bus = EventBus()
+    rec = Recorder()
+    bus.subscribe(rec)
+    dialog = Dialog(bus, config, artist or Artist(config), TextSpeaker(bus), tmp_path, background=background,
+                    clock=clock or time.monotonic)
+    return dialog, rec
+
+
+def test_confirmation_times_out_back_to_idle(tmp_path):
+    clock = FakeClock()
+    dialog, rec = make(tmp_path, clock=clock, dialog__confirm_timeout_s=30.0)
+    dialog.hear("a girl with blue hair")
+    assert dialog.state == "confirming"
+    clock.now += 29
+    dialog.tick()
+    assert dialog.state == "confirming"
+    clock.now += 2
+    dialog.tick()
+    assert dialog.state == "idle"
+    assert rec.of_type("state")[-1]["trigger"] == "timeout"
+    assert rec.of_type("say")[-1]["text"].startswith("I'll wait here")
+
+
+def test_showing_times_out_silently(tmp_path):
+    clock = FakeClock()
+    dialog, rec = make(tmp_path, clock=clock, dialog__showing_timeout_s=10.0)
+    dialog.hear("a dog")
+    dialog.hear("yes")
+    assert dialog.state == "showing"
+    says = len(rec.of_type("say"))
+    clock.now += 11
+    dialog.tick()
+    assert dialog.state == "idle" and len(rec.of_type("say")) == says
+
+
+def test_low_confidence_turn_is_asked_again_not_guessed(tmp_path):
+    dialog, rec = make(tmp_path)
+    dialog.hear("a girl with blue hair", lang="en", confidence=0.05)
+    assert dialog.state == "idle"
+    assert rec.of_type("understood")[-1]["intent"] == "unknown"
+    assert "say it again" in rec.of_type("say")[-1]["text"]
+
+
+def test_background_drawing_reports_progress_and_finishes(tmp_path):
+    artist = SlowArtist(Config(), steps=5, step_s=0.01)
+    dialog, rec = make(tmp_path, artist=artist, background=True)
+    dialog.hear("a cat on a rooftop")
+    dialog.hear("yes")
+    assert dialog.wait(30)
+    assert dialog.state == "showing" and dialog.idle
+    steps = [e["step"] for e in rec.of_type("progress")]
+    assert steps[:5] == [1, 2, 3, 4, 5]
+    assert rec.of_type("image")[-1]["attributes"] == {"subject": "cat", "setting": "rooftop"}
+
+
+def test_cancel_during_drawing_stops_it(tmp_path):
+    artist = SlowArtist(Config(), steps=200, step_s=0.02)
+    dialog, rec = make(tmp_path, artist=artist, background=True)
+    dialog.hear("a cat on a rooftop")
+    dialog.hear("yes")
+    assert artist.started.wait(10)
+    t0 = time.monotonic()
+    dialog.hear("stop")
+    assert dialog.wait(5)
+    assert time.monotonic() - t0 < 1.0
+    assert dialog.state == "idle"
+    assert not rec.of_type("image")
+    assert len(rec.of_type("progress")) < 200
+
+
+def test_correction_during_drawing_redraws_with_the_change(tmp_path):
+    artist = SlowArtist(Config(), steps=30, step_s=0.02)
+    dialog, rec = make(tmp_path, artist=artist, background=True)
+    dialog.hear("a girl with red hair in a forest")
+    dialog.hear("yes")
+    assert artist.started.wait(10)
+    dialog.hear("make her hair pink")
+    for _ in range(100):
+        if dialog.wait(5) and dialog.state == "showing":
+            break
+    images = rec.of_type("image")
+    assert len(images) == 1
+    assert images[0]["attributes"] == {"subject": "girl", "hair_color": "pink", "setting": "forest"}
+    triggers = [e["trigger"] for e in rec.of_type("state")]
+    assert triggers == ["describe", "confirm", "correct", "done"]
+
+
+def test_drawing_error_is_reported_and_dialog_goes_on(tmp_path):
+    artist = SlowArtist(Config(), steps=10, step_s=0.0, fail=True)
+    dialog, rec = make(tmp_path, artist=artist, background=True)
+    dialog.hear("a boy with glasses")
+    dialog.hear("yes")
+    dialog.wait(10)
+    assert dialog.state == "idle"
+    err = rec.of_type("error")[-1]
+    assert err["stage"] == "generate" and "out of memory" in err["message"]
+    assert "something went wrong" in rec.of_type("say")[-1]["text"]
+    artist.fail = False
+    dialog.hear("a boy with glasses")
+    dialog.hear("yes")
+    dialog.wait(10)
+    assert rec.of_type("image")
+
+
+def test_every_transition_is_a_state_event_in_order(tmp_path):
+    dialog, rec = make(tmp_path)
+    for turn in ("a woman in a blue dress", "no", "green dress", "yes", "add a hat", "start over"):
+        dialog.hear(turn)
+    chain = [(e["from"], e["to"]) for e in rec.of_type("state")]
+    for (a, b), (c, _) in zip(chain, chain[1:]):
+        assert b == c
+    assert chain[0][0] == "idle" and dialog.state == "idle"
