@@ -214,6 +214,10 @@ class Gallery:
                 p["transcript"] = p["last_transcript"]
                 p["language"] = p.get("last_lang", "")
                 p["audio"] = p.get("last_audio")
+        elif kind == "say":
+            # The assistant answers in the speaker's language: the fallback when no transcript
+            # carried one (typed turns in `chat`).
+            p["say_lang"] = str(e.get("lang", "") or "")
         elif kind == "generate":
             for key in ("prompt", "negative_prompt", "backend", "style", "seed"):
                 p[key] = e.get(key)
@@ -226,7 +230,7 @@ class Gallery:
         try:
             self.add(e.get("path", ""), attributes=e.get("attributes") or {},
                      transcript=p.get("transcript", p.get("last_transcript", "")),
-                     language=p.get("language", p.get("last_lang", "")),
+                     language=p.get("language") or p.get("last_lang") or p.get("say_lang", ""),
                      prompt=p.get("prompt") or "", negative_prompt=p.get("negative_prompt") or "",
                      backend=e.get("backend") or p.get("backend") or "", style=e.get("style") or p.get("style") or "",
                      seed=p.get("seed"), seconds=e.get("seconds"), audio_path=audio)
