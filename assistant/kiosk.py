@@ -114,7 +114,20 @@ class DailySummary:
         self._lock = threading.RLock()
         self.counts = DayCounts(self._day())
         self.lines: list[str] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
         bus.subscribe(self._on_event)
+
+    def start(self, interval_s: float = 60.0) -> "DailySummary":
+        """Check for a new day every interval_s, so a quiet night still gets its line at midnight."""
+        if self._thread is None:
+            def loop():
+                while not self._stop.wait(interval_s):
+                    self.roll()
+
+            self._thread = threading.Thread(target=loop, name="daily-summary", daemon=True)
+            self._thread.start()
+        return self
 
     def _day(self) -> str:
         return time.strftime("%Y-%m-%d", time.localtime(self._clock()))
@@ -157,6 +170,10 @@ class DailySummary:
 
     def close(self) -> str:
         """Write the current day's line (marked "so far") and stop counting."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+            self._thread = None
         self.roll()
         self.bus.unsubscribe(self._on_event)
         with self._lock:
@@ -167,3 +184,21 @@ def apply_kiosk(config) -> None:
     """Turn a configuration into its kiosk form (the daemon calls this for --kiosk)."""
     config.kiosk.enabled = True
     config.window.fullscreen = True
+
+
+class KioskServices:
+    """The watchdog and the daily summary together, as the daemon starts them for --kiosk.
+
+    `restart(worker_name)` is the daemon's own: it knows how to rebuild each of its workers.
+    """
+
+    def __init__(self, config, bus, restart: Callable[[str], None], clock: Callable[[], float] = time.time):
+        self.watchdog = Watchdog(bus, config.kiosk.watchdog_s, restart).start()
+        self.summary = DailySummary(bus, clock=clock).start()
+
+    def beat(self, name: str) -> None:
+        self.watchdog.beat(name)
+
+    def close(self) -> None:
+        self.watchdog.close()
+        self.summary.close()

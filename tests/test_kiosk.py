@@ -8,7 +8,7 @@ import time
 
 from assistant.config import Config
 from assistant.events import EventBus, Recorder
-from assistant.kiosk import DailySummary, Watchdog, apply_kiosk
+from assistant.kiosk import DailySummary, KioskServices, Watchdog, apply_kiosk
 
 
 class Worker:
@@ -127,3 +127,24 @@ def test_apply_kiosk():
     cfg = Config()
     apply_kiosk(cfg)
     assert cfg.kiosk.enabled and cfg.window.fullscreen
+
+
+def test_summary_timer_rolls_over_and_services_close_cleanly():
+    now = [_local(2026, 3, 1, 23, 59)]
+    bus = EventBus()
+    lines = []
+    summary = DailySummary(bus, clock=lambda: now[0], sink=lines.append).start(interval_s=0.05)
+    bus.emit("image", path="/p.png", backend="sketch", style="hayao", seconds=0.1, attributes={})
+    now[0] = _local(2026, 3, 2, 0, 1)
+    deadline = time.monotonic() + 3
+    while not lines and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert lines == ["daily summary 2026-03-01: 0 turns, 1 pictures, 0 errors"]
+    summary.close()
+
+    cfg = Config()
+    cfg.kiosk.watchdog_s = 60
+    services = KioskServices(cfg, EventBus(), restart=lambda name: None)
+    services.beat("audio")
+    services.close()
+    assert services.summary.lines[-1].endswith("0 turns, 0 pictures, 0 errors")
