@@ -25,8 +25,7 @@ def run(args, config) -> int:
     events_file = open_events_file(args.events) if getattr(args, "events", None) else None
     if events_file:
         bus.subscribe(events_file)
-    if config.gallery.enabled:
-        _attach_gallery(config, bus)
+    gallery = _attach_gallery(config, bus) if config.gallery.enabled else None
     dialog = Dialog(bus, config, Artist(config), TextSpeaker(bus), out_dir, background=False)
     try:
         for turn in args.turn:
@@ -35,16 +34,19 @@ def run(args, config) -> int:
         dialog.close()
         if events_file:
             events_file.close()
+        if gallery is not None:
+            gallery.close()
     return 0
 
 
-def _attach_gallery(config, bus) -> None:
-    """Keep finished pictures in the gallery when that module is present and usable."""
+def _attach_gallery(config, bus):
+    """Keep finished pictures in the gallery; a gallery that cannot open never stops the chat."""
+    from assistant.gallery import Gallery
+
     try:
-        from assistant.gallery import Gallery
-    except ImportError:
-        return
-    try:
-        Gallery(config).subscribe(bus)
+        gallery = Gallery(config)
     except UserError as exc:
         print(f"warning: gallery disabled: {exc.line()}", file=sys.stderr)
+        return None
+    gallery.subscribe(bus)
+    return gallery
