@@ -61,7 +61,8 @@ class VadConfig:
     # Used instead of end_silence_s when slow_speaker is on (people who pause mid-sentence).
     relaxed_end_silence_s: float = 1.2
     slow_speaker: bool = False
-    min_speech_s: float = 0.3
+    # Shorter voiced bursts are dropped; 0.15 s keeps one-syllable replies such as "对" (~0.2 s).
+    min_speech_s: float = 0.15
     max_segment_s: float = 15.0
     # A frame counts as speech only when it is this many dB above the tracked noise floor.
     energy_margin_db: float = 6.0

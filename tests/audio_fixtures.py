@@ -45,11 +45,19 @@ def _espeak(text: str, voice: str, wpm: int) -> tuple[bytes, int]:
     return samples.tobytes(), rate
 
 
-def speak(text: str, lang: str = "en", rate: int = 16000, wpm: int = 160) -> np.ndarray:
-    """`text` spoken by espeak-ng as float32 mono at `rate` (cached per text, a fresh copy each call)."""
+def speak(text: str, lang: str = "en", rate: int = 16000, wpm: int = 160, trim: bool = True) -> np.ndarray:
+    """`text` spoken by espeak-ng as float32 mono at `rate` (cached per text, a fresh copy each call).
+
+    trim=True cuts espeak's own leading and trailing silence (keeping 20 ms), so silences a test
+    adds are the pauses the segmenter really sees.
+    """
     raw, native = _espeak(text, ESPEAK_VOICES.get(lang, lang), wpm)
-    samples = np.frombuffer(raw, dtype=np.float32).copy()
-    return resample(samples, native, rate)
+    samples = resample(np.frombuffer(raw, dtype=np.float32).copy(), native, rate)
+    if trim:
+        a, b = speech_extent(samples, rate)
+        pad = int(0.02 * rate)
+        samples = samples[max(0, int(a * rate) - pad): int(b * rate) + pad]
+    return samples
 
 
 def speak_wav(text: str, lang: str, path, rate: int = 16000, channels: int = 1,

@@ -147,9 +147,12 @@ class Segmenter:
             if len(recent) == self._trigger_frames and \
                     sum(v for _, _, v in recent) >= TRIGGER_RATIO * self._trigger_frames:
                 self.state = "speech"
-                self._frames = [fr for fr, _, _ in self._ring]
-                self._seg_start = self._ring[0][1]
-                flags = [v for _, _, v in self._ring]
+                ring = list(self._ring)
+                first = next(i for i, (_, _, v) in enumerate(ring) if v)
+                ring = ring[max(0, first - self._preroll_frames):]  # pre-roll before the first voiced frame
+                self._frames = [fr for fr, _, _ in ring]
+                self._seg_start = ring[0][1]
+                flags = [v for _, _, v in ring]
                 self._voiced = sum(flags)
                 self._last_voiced = max(i for i, v in enumerate(flags) if v)
                 self._paused_told = False
