@@ -57,8 +57,12 @@ class Player:
     def playing(self) -> bool:
         return not self._done.is_set()
 
-    def start(self, samples: np.ndarray, rate: int) -> float:
-        """Begin playing float32 mono `samples`; returns the reply's duration in seconds."""
+    def start(self, samples: np.ndarray, rate: int, before_start=None) -> float:
+        """Begin playing float32 mono `samples`; returns the reply's duration in seconds.
+
+        `before_start(duration)` runs once the device has accepted the stream and just before
+        its first sample, so the microphone is muted only for audio that really plays.
+        """
         sd = _sounddevice()
         device = resolve_output_device(self._config.audio.output_device)
         samples = np.ascontiguousarray(samples, dtype=np.float32)
@@ -68,6 +72,8 @@ class Player:
         except (sd.PortAudioError, ValueError) as exc:  # ValueError: no such device
             raise PlaybackError(f"cannot play on the audio output device ({exc})", _LIST_DEVICES) from None
         duration = frames / rate
+        if before_start is not None:
+            before_start(duration)
         with self._lock:
             self._stream = stream
             self._done = stream.done

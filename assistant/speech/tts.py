@@ -159,11 +159,13 @@ class Speaker:
             # One reply at a time: the next one starts when the last has played out.
             self._player.wait()
             if not self._live_failed:
-                until = time.monotonic() + len(samples) / rate + self._config.tts.tail_s
-                for listener in self._listeners:
-                    listener(until)
+                def mute(duration: float) -> None:
+                    until = time.monotonic() + duration + self._config.tts.tail_s
+                    for listener in self._listeners:
+                        listener(until)
+
                 try:
-                    self._player.start(samples, rate)
+                    self._player.start(samples, rate, before_start=mute)
                 except PlaybackError as exc:
                     # Without speakers the conversation still goes on (window, events); say so once.
                     self._live_failed = True
@@ -184,16 +186,26 @@ class EspeakSpeaker(Speaker):
 
     def synthesize(self, text: str, lang: str, path: Path) -> None:
         v = voice_for(lang)
-        # Text goes on stdin so a reply that starts with "-" is never taken for an option.
-        cmd = ["espeak-ng", "-v", v["voice"], "-s", str(v["rate"]), "-p", str(v["pitch"]), "-w", str(path)]
-        try:
-            done = subprocess.run(cmd, input=text.encode("utf-8"), capture_output=True, timeout=60)
-        except subprocess.TimeoutExpired:
-            raise SpeechOutputError("espeak-ng did not finish within 60 s", "check the espeak-ng install") from None
-        if done.returncode != 0 or not path.exists():
-            reason = " ".join(done.stderr.decode("utf-8", "replace").split()) or f"exit status {done.returncode}"
-            raise SpeechOutputError(f"espeak-ng failed with voice {v['voice']!r} ({reason})",
-                                    f"check [voice] espeak_voice in voices/{lang}.toml against `espeak-ng --voices`")
+        espeak_to_wav(text, path, v["voice"], v["rate"], v["pitch"],
+                      fix=f"check [voice] espeak_voice in voices/{lang}.toml against `espeak-ng --voices`")
+
+
+def espeak_to_wav(text: str, path, voice: str, rate: int = 165, pitch: int = 50, fix: str = "") -> Path:
+    """Run espeak-ng once: `text` spoken with `voice` into the WAV file `path` (22.05 kHz)."""
+    path = Path(path)
+    # Text goes on stdin so a reply that starts with "-" is never taken for an option.
+    cmd = ["espeak-ng", "-v", voice, "-s", str(rate), "-p", str(pitch), "-w", str(path)]
+    try:
+        done = subprocess.run(cmd, input=text.encode("utf-8"), capture_output=True, timeout=60)
+    except FileNotFoundError:
+        raise SpeechOutputError("espeak-ng is not installed", "install it: sudo apt install espeak-ng") from None
+    except subprocess.TimeoutExpired:
+        raise SpeechOutputError("espeak-ng did not finish within 60 s", "check the espeak-ng install") from None
+    if done.returncode != 0 or not path.exists():
+        reason = " ".join(done.stderr.decode("utf-8", "replace").split()) or f"exit status {done.returncode}"
+        raise SpeechOutputError(f"espeak-ng failed with voice {voice!r} ({reason})",
+                                fix or "check the voice name against `espeak-ng --voices`")
+    return path
 
 
 class Pyttsx3Speaker(Speaker):
