@@ -22,7 +22,7 @@ from assistant.image import sketch_person as person
 from assistant.image import sketch_props as props
 from assistant.image import sketch_scene as scene_mod
 from assistant.image import sketch_sky as sky
-from assistant.image.sketch_draw import Pen
+from assistant.image.sketch_draw import Pen, smooth
 from assistant.image.sketch_look import Look, Scene, resolve
 from assistant.image.sketch_pose import BUILDS, NECK, Skeleton, figure_width, skeleton
 
@@ -70,7 +70,7 @@ def _place(look: Look, scene: Scene, seed: int, W: int, H: int) -> list[Figure]:
         if portrait:
             r = min(W, H) * 0.2
         if look.action == "flying" and not portrait:
-            r *= 0.82
+            r *= 0.74
         r = min(r, slot / ((2 * b.shoulders + 2.6))) * wobble
         step = min(slot, figure_width(look.subject, r) * 1.05)
         cx = W / 2 + (i - (n - 1) / 2) * step
@@ -91,7 +91,7 @@ def _place(look: Look, scene: Scene, seed: int, W: int, H: int) -> list[Figure]:
         if portrait:
             ground = H * 0.42 + (b.height - 1) * r
         elif action == "flying":
-            ground = H * 0.74
+            ground = H * 0.8
         elif action == "swimming":
             ground = H * 1.02 + (b.height - 9) * r * 0.5
         else:
@@ -135,7 +135,7 @@ def _regions(f: Figure) -> dict:
     parts = person.parts(look, sk)
     if parts["region"] == "bottom":
         if look.outfit == "swimsuit":
-            outfit = (cx - b.hips * r * 0.8, py - 0.4 * r, cx - 0.15 * r, py + 0.1 * r)
+            outfit = (cx - b.hips * r * 0.8, py - 0.3 * r, cx - 0.15 * r, py + 0.2 * r)
         else:
             outfit = (cx - b.hips * r * 0.8, py - 0.05 * r, cx - 0.12 * r, py + 0.5 * r)
     elif look.outfit == "kimono":
@@ -179,9 +179,16 @@ def _draw_figure(canvas: Image.Image, f: Figure, lw: float, rng: random.Random, 
     main.ellipse(head[0] - 0.2 * r, f.pivot[1] + 0.9 * r, 1.5 * r, 0.6 * r, (250, 250, 255), shade=0.2)
     blanket_x0 = f.pivot[0] - 0.2 * r
     canvas.paste(turned, (int(round(origin[0] * s)), int(round(origin[1] * s))), turned)
-    main.poly([(blanket_x0, f.pivot[1] - 0.6 * r), (f.pivot[0] + 3.6 * r, f.pivot[1] - 0.7 * r),
-               (f.pivot[0] + 3.9 * r, f.pivot[1] + 1.45 * r), (blanket_x0 - 0.2 * r, f.pivot[1] + 1.45 * r)],
-              f.look.accent2, shade=0.25)
+    # a quilt over the legs: the top edge follows the body, the bottom drapes on the floor
+    x0, x1 = f.pivot[0] + 0.6 * r, f.pivot[0] + f.size * 0.42
+    top = f.pivot[1] - 0.75 * r
+    quilt = smooth([(x0, f.pivot[1] + 1.5 * r), (x0 - 0.15 * r, top + 0.5 * r), (x0 + 0.4 * r, top),
+                    (x1 - 0.5 * r, top + 0.1 * r), (x1, top + 0.6 * r), (x1 + 0.2 * r, f.pivot[1] + 1.5 * r)], 4)
+    main.poly(quilt, f.look.accent2, shade=0.2)
+    for k in range(1, 4):
+        x = x0 + (x1 - x0) * k / 4
+        main.stroke([(x, top + 0.1 * r), (x + 0.1 * r, f.pivot[1] + 1.45 * r)], palette.light(f.look.accent2, 0.5),
+                    lw * 1.2)
     props.zzz(main, head[0] + 0.8 * r, head[1] - 1.6 * r, 0.5 * r)
 
 

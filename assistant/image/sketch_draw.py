@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Iterable, Sequence
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 
 from assistant.image import palette
 
@@ -104,16 +104,35 @@ class Pen:
 
     # ---- filled shapes -------------------------------------------------------------------------
     def poly(self, pts: Sequence[Point], fill, shade: float | None = 0.28, outline: bool = True,
-             lw: float | None = None, side: int = 1, shade_colour=None) -> None:
+             lw: float | None = None, side: int = 1, shade_colour=None, clip: bool = False) -> None:
+        """clip=True keeps the lit part inside the shape: needed for concave shapes (hair around a face)."""
         if len(pts) < 3:
             return
-        if shade:
+        if shade and clip:
+            self._clipped(pts, fill, shade_colour or palette.shade(fill[:3]), squeeze(pts, shade, side))
+        elif shade:
             self.draw.polygon(self._p(pts), fill=shade_colour or palette.shade(fill[:3]))
             self.draw.polygon(self._p(squeeze(pts, shade, side)), fill=fill)
         else:
             self.draw.polygon(self._p(pts), fill=fill)
         if outline:
             self.stroke(list(pts) + [pts[0]], self._line_colour(fill), lw)
+
+    def _clipped(self, pts, fill, dark, lit_pts) -> None:
+        full = self._p(pts)
+        x0, y0, x1, y1 = bbox(full)
+        x0, y0 = int(math.floor(x0)) - 1, int(math.floor(y0)) - 1
+        w, h = int(math.ceil(x1)) - x0 + 2, int(math.ceil(y1)) - y0 + 2
+        if w <= 0 or h <= 0:
+            return
+        shape = Image.new("L", (w, h), 0)
+        ImageDraw.Draw(shape).polygon([(x - x0, y - y0) for x, y in full], fill=255)
+        lit = Image.new("L", (w, h), 0)
+        ImageDraw.Draw(lit).polygon([(x - x0, y - y0) for x, y in self._p(lit_pts)], fill=255)
+        if self.image.mode == "RGBA":
+            dark, fill = tuple(dark[:3]) + (255,), tuple(fill[:3]) + (255,)
+        self.image.paste(dark, (x0, y0, x0 + w, y0 + h), shape)
+        self.image.paste(fill, (x0, y0, x0 + w, y0 + h), ImageChops.multiply(shape, lit))
 
     def ellipse(self, cx: float, cy: float, rx: float, ry: float, fill, shade: float | None = 0.25,
                 outline: bool = True, lw: float | None = None, side: int = 1, shade_colour=None) -> None:
@@ -130,6 +149,20 @@ class Pen:
             self.draw.ellipse(box, fill=fill)
         if outline:
             self.draw.ellipse(box, outline=self._line_colour(fill), width=self._w(lw or self.lw))
+
+    def cluster(self, circles, fill, shade_colour=None, light_colour=None) -> None:
+        """Overlapping circles read as one outlined puff (tree canopies, curls): outlines first, fills after."""
+        line = self._line_colour(fill)
+        dark = shade_colour or palette.shade(fill[:3])
+        for x, y, r in circles:
+            self.dot(x, y, r + self.lw, line)
+        for x, y, r in circles:
+            self.dot(x, y, r, dark)
+        for x, y, r in circles:
+            self.dot(x - r * 0.18, y - r * 0.2, r * 0.78, fill)
+        if light_colour is not None:
+            for x, y, r in circles[::3]:
+                self.dot(x - r * 0.35, y - r * 0.4, r * 0.25, light_colour)
 
     def rect(self, x0: float, y0: float, x1: float, y1: float, fill, shade: float | None = None,
              outline: bool = True, lw: float | None = None) -> None:

@@ -81,7 +81,7 @@ def brows(pen: Pen, hx: float, y: float, dx: float, w: float, kind: str, colour,
         elif kind == "serious":
             pts = [(inner, y + 0.05 * w), (cx, y - 0.05 * w), (outer, y - 0.05 * w)]
         else:
-            pts = [(inner, y), (cx, y - 0.22 * w), (outer, y - 0.05 * w)]
+            pts = [(inner, y - 0.05 * w), (cx, y - 0.25 * w), (outer, y + 0.08 * w)]
         pen.stroke(smooth(pts, 4), colour, thick)
 
 

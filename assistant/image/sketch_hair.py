@@ -32,9 +32,9 @@ def _tail(pen: Pen, root, tip, width: float, bend: float, colour, tie=None) -> N
     """A tapered lock of hair from root to tip, bulging by `bend` sideways."""
     (x0, y0), (x1, y1) = root, tip
     mx, my = (x0 + x1) / 2 + bend, (y0 + y1) / 2
-    left = smooth([(x0 - width * 0.5, y0), (mx - width * 0.6, my), (x1 - width * 0.1, y1 - width * 0.2), (x1, y1)], 6)
+    left = smooth([(x0, y0 - width * 0.35), (x0 - width * 0.5, y0), (mx - width * 0.6, my), (x1 - width * 0.1, y1 - width * 0.2), (x1, y1)], 6)
     right = smooth([(x1, y1), (x1 + width * 0.25, y1 - width * 0.6), (mx + width * 0.6, my - width * 0.1),
-                    (x0 + width * 0.5, y0)], 6)
+                    (x0 + width * 0.5, y0), (x0, y0 - width * 0.35)], 6)
     pen.poly(left + right, colour, shade=0.3)
     pen.stroke(smooth([(x0, y0 + width * 0.3), (mx + width * 0.15, my), (x1 + width * 0.05, y1 - width * 0.8)], 5),
                palette.light(colour, 0.4), pen.lw * 1.2)
@@ -129,7 +129,7 @@ def front(pen: Pen, style: str, f: HeadFrame, colour) -> None:
         left[2] = (hx - 1.1 * r, hy + lock)
     bangs = _bangs(style, hx, hy - 0.36 * r, hy - 0.1 * r, inner_x, r, f.masculine)
     pts = outer + right + bangs + left
-    pen.poly(pts, colour, shade=0.22)
+    pen.poly(pts, colour, shade=0.22, clip=True)
     # strand lines and the shine ring that make hair read as hair, not a helmet
     dark = palette.shade(colour, 0.3)
     for dx in (-0.45, 0.05, 0.5):

@@ -190,8 +190,8 @@ def _torso(pen: Pen, look: Look, sk: Skeleton, p: dict, rng) -> None:
     o = look.outfit
     c = look.cloth
     pts = torso_points(sk)
-    if p["top"] is None:  # bare chest (swim trunks)
-        pen.poly(pts, look.skin, shade=0.3)
+    if p["top"] is None:  # bare chest (swim trunks): the torso stops where the trunks begin
+        pen.poly(torso_points(sk, bottom=py - 0.45 * r), look.skin, shade=0.3)
         pen.stroke(smooth([(cx - 0.6 * r, ny + 0.9 * r), (cx - 0.1 * r, ny + 1.0 * r)], 2), palette.shade(look.skin, 0.3),
                    pen.lw * 0.8)
         pen.stroke(smooth([(cx + 0.6 * r, ny + 0.9 * r), (cx + 0.1 * r, ny + 1.0 * r)], 2), palette.shade(look.skin, 0.3),
@@ -282,10 +282,17 @@ def _torso(pen: Pen, look: Look, sk: Skeleton, p: dict, rng) -> None:
                 pen.ellipse(cx + s * 0.35 * r, ny + (1.3 + 0.5 * k) * r, 0.07 * r, 0.07 * r, line, shade=None)
         pen.rect(cx - b.waist * r * 1.15, py - 0.85 * r, cx + b.waist * r * 1.15, py - 0.6 * r, palette.shade(c, 0.3))
         pen.rect(cx - 0.15 * r, py - 0.9 * r, cx + 0.15 * r, py - 0.55 * r, palette.rgb("gold"))
-    elif o == "armor":
-        pen.stroke(smooth([(cx - 0.6 * r, ny + 0.7 * r), (cx - 0.2 * r, ny + 0.5 * r), (cx + 0.1 * r, ny + 0.55 * r)], 3),
-                   palette.light(c, 0.8), 0.12 * r)
-        pen.stroke([(cx, ny + 0.3 * r), (cx, py - 0.5 * r)], palette.shade(c, 0.3), pen.lw)
+    elif o == "armor":  # a breastplate with a hard specular glint, and banded plates below it
+        plate = smooth([(cx - b.shoulders * r * 0.85, ny + 0.2 * r), (cx, ny + 0.05 * r),
+                        (cx + b.shoulders * r * 0.85, ny + 0.2 * r), (cx + b.waist * r * 0.95, ny + 0.55 * (py - ny)),
+                        (cx, ny + 0.68 * (py - ny)), (cx - b.waist * r * 0.95, ny + 0.55 * (py - ny))], 4, closed=True)
+        pen.poly(plate, palette.light(c, 0.15), shade=0.3)
+        pen.stroke(smooth([(cx - 0.65 * r, ny + 0.75 * r), (cx - 0.3 * r, ny + 0.45 * r), (cx - 0.05 * r, ny + 0.4 * r)], 3),
+                   (255, 255, 255), 0.1 * r)
+        pen.stroke([(cx, ny + 0.15 * r), (cx, ny + 0.66 * (py - ny))], palette.shade(c, 0.3), pen.lw)
+        for k in (0.74, 0.84):
+            y = ny + k * (py - ny)
+            pen.stroke([(cx - b.waist * r, y), (cx + b.waist * r, y)], palette.shade(c, 0.4), pen.lw)
         pen.rect(cx - b.waist * r * 1.1, py - 0.45 * r, cx + b.waist * r * 1.1, py - 0.2 * r, (110, 70, 50))
         for k in (-1, 0, 1):  # tassets
             x = cx + k * 0.55 * r
@@ -314,9 +321,10 @@ def _kimono_top(pen: Pen, look: Look, sk: Skeleton, p: dict) -> None:
     pen.poly([(cx + 0.35 * r, ny - 0.05 * r), (cx + 0.15 * r, ny - 0.05 * r), (cx - 0.25 * r, ny + 1.1 * r),
               (cx - 0.05 * r, ny + 1.25 * r)], WHITE, shade=None)
     obi_top = ny + 0.52 * (py - ny)
-    pen.rect(cx - b.waist * r * 1.12, obi_top, cx + b.waist * r * 1.12, obi_top + 0.75 * r, look.accent, shade=0.25)
+    obi = palette.rgb("gold") if palette.distance(c, palette.rgb("gold")) > 120 else palette.rgb("red")
+    pen.rect(cx - b.waist * r * 1.12, obi_top, cx + b.waist * r * 1.12, obi_top + 0.75 * r, obi, shade=0.25)
     pen.stroke([(cx - b.waist * r * 1.1, obi_top + 0.38 * r), (cx + b.waist * r * 1.1, obi_top + 0.38 * r)],
-               palette.light(look.accent, 0.5), 0.08 * r)
+               palette.shade(obi, 0.3), 0.08 * r)
 
 
 def kimono_pattern(pen: Pen, look: Look, sk: Skeleton, rng) -> None:
@@ -355,10 +363,11 @@ def _arm(pen: Pen, look: Look, sk: Skeleton, p: dict, side: int) -> None:
         pen.poly([lerp(s, e, 0.3), e, (wrist[0] + side * 0.35 * r, wrist[1]), (wrist[0] + side * 0.4 * r, wrist[1] + drop),
                   (e[0] + side * 0.55 * r, e[1] + drop * 0.7)], p["bottom_c"], shade=0.3)
         pen.limb([s, e, wrist], w * 2.0, p["bottom_c"])
-    if look.outfit == "armor":
-        pen.ellipse(s[0] + side * 0.1 * r, s[1] - 0.05 * r, 0.6 * r, 0.45 * r, look.cloth, shade=0.3)
-        g = lerp(e, h, 0.7)
-        pen.limb([lerp(e, h, 0.3), g], w * 1.4, look.cloth)
+    if look.outfit == "armor":  # pauldrons and gauntlets with a glint each
+        px, py = s[0] + side * 0.1 * r, s[1] - 0.05 * r
+        pen.ellipse(px, py, 0.62 * r, 0.46 * r, look.cloth, shade=0.3)
+        pen.stroke(arc(px - 0.1 * r, py, 0.4 * r, 0.28 * r, 200, 260, 5), (255, 255, 255), 0.08 * r)
+        pen.limb([lerp(e, h, 0.3), lerp(e, h, 0.75)], w * 1.45, look.cloth)
     hand(pen, look, sk, side)
 
 
@@ -417,9 +426,9 @@ def _brows(pen: Pen, look: Look, sk: Skeleton) -> None:
     """Brows go over the fringe, as anime draws them, so the expression survives long bangs."""
     r, b = sk.r, sk.build
     ey = sk.hy + b.eye_y * r
-    thick = pen.lw * (2.2 if not b.feminine else 1.5)
+    thick = pen.lw * (1.9 if not b.feminine else 1.1)
     face.brows(pen, sk.hx, ey - b.eye_h * r - 0.17 * r, 0.42 * r, b.eye_w * r * 1.05, look.expression,
-               palette.shade(look.hair, 0.45), thick)
+               palette.mix(palette.shade(look.hair, 0.5), (60, 40, 50), 0.4), thick)
 
 
 def draw(pen: Pen, look: Look, sk: Skeleton, rng, scene_setting: str = "") -> None:

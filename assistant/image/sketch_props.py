@@ -74,18 +74,23 @@ def microphone(pen: Pen, hand, r: float, toward) -> None:
 
 
 def onigiri(pen: Pen, x: float, y: float, r: float) -> None:
-    pts = smooth([(x, y - 0.42 * r), (x + 0.42 * r, y + 0.28 * r), (x - 0.42 * r, y + 0.28 * r)], 5, closed=True)
+    pts = smooth([(x, y - 0.6 * r), (x + 0.6 * r, y + 0.4 * r), (x - 0.6 * r, y + 0.4 * r)], 5, closed=True)
     pen.poly(pts, (252, 252, 248), shade=0.15)
-    pen.rect(x - 0.2 * r, y + 0.02 * r, x + 0.2 * r, y + 0.3 * r, (40, 60, 50))
+    pen.rect(x - 0.28 * r, y + 0.05 * r, x + 0.28 * r, y + 0.44 * r, (40, 60, 50))
+    pen.ellipse(x + 0.25 * r, y - 0.3 * r, 0.16 * r, 0.14 * r, palette.SKIN, shade=None, outline=False)
 
 
 def cup(pen: Pen, x: float, y: float, r: float, colour, mouth) -> None:
-    pen.stroke([(x + 0.05 * r, y - 0.45 * r), mouth], (240, 80, 110), 0.08 * r)
-    pen.poly([(x - 0.3 * r, y - 0.45 * r), (x + 0.3 * r, y - 0.45 * r), (x + 0.22 * r, y + 0.4 * r),
-              (x - 0.22 * r, y + 0.4 * r)], colour, shade=0.25)
-    pen.ellipse(x, y - 0.45 * r, 0.33 * r, 0.08 * r, (240, 240, 245), shade=None)
-    for k in range(3):
-        pen.dot(x - 0.1 * r + k * 0.1 * r, y + 0.28 * r, 0.05 * r, (60, 40, 40))
+    """A bubble-tea cup with its straw at the mouth."""
+    top = y - 0.75 * r
+    pen.stroke([(x + 0.05 * r, top), mouth], (240, 80, 110), 0.1 * r)
+    pen.poly([(x - 0.4 * r, top), (x + 0.4 * r, top), (x + 0.3 * r, y + 0.55 * r), (x - 0.3 * r, y + 0.55 * r)],
+             (236, 244, 250), shade=0.2)
+    pen.poly([(x - 0.36 * r, top + 0.45 * r), (x + 0.36 * r, top + 0.45 * r), (x + 0.3 * r, y + 0.5 * r),
+              (x - 0.3 * r, y + 0.5 * r)], colour, shade=0.25, outline=False)
+    pen.ellipse(x, top, 0.42 * r, 0.1 * r, (250, 250, 252), shade=None)
+    for k in range(4):
+        pen.dot(x - 0.18 * r + k * 0.12 * r, y + 0.38 * r - (k % 2) * 0.08 * r, 0.06 * r, (70, 45, 40))
 
 
 def note(pen: Pen, x: float, y: float, size: float, colour) -> None:
@@ -131,10 +136,10 @@ def held(pen: Pen, look, sk, hand) -> None:
         for k, (dx, dy) in enumerate(((1.6, -1.2), (2.2, -0.3), (-1.9, -0.9))):
             note(pen, sk.hx + dx * r * s, sk.hy + dy * r, 0.55 * r, (240, 90, 140) if k % 2 else (90, 140, 240))
     elif a == "eating":
-        onigiri(pen, ha[0], ha[1] - 0.35 * r, r)
+        onigiri(pen, ha[0] - s * 0.2 * r, ha[1] - 0.45 * r, r)
         hand(pen, look, sk, s)
     elif a == "drinking":
-        cup(pen, ha[0], ha[1] - 0.1 * r, r, (250, 220, 230), (mouth[0] + s * 0.05 * r, mouth[1]))
+        cup(pen, ha[0] - s * 0.15 * r, ha[1] - 0.1 * r, r, (236, 190, 150), (mouth[0] + s * 0.05 * r, mouth[1]))
         hand(pen, look, sk, s)
     elif a == "waving":
         x, y = ha
@@ -160,6 +165,12 @@ def held(pen: Pen, look, sk, hand) -> None:
         for side in (-1, 1):
             fx, fy = sk.feet[side]
             pen.ellipse(fx - s * 0.6 * r, fy + 0.05 * r, 0.3 * r, 0.18 * r, (235, 225, 210), shade=None, lw=pen.lw * 0.6)
+    elif a == "walking":  # a lifted heel with a puff of dust and a couple of step marks behind it
+        fx, fy = sk.feet[-s]
+        for k in (1, 2):
+            pen.stroke(arc(fx, fy - 0.1 * r, 0.35 * r * k, 0.25 * r * k, 200, 250, 5) if s > 0 else
+                       arc(fx, fy - 0.1 * r, 0.35 * r * k, 0.25 * r * k, -70, -20, 5), (150, 150, 170), pen.lw * 1.1)
+        pen.ellipse(fx - s * 0.45 * r, fy + 0.1 * r, 0.22 * r, 0.12 * r, (235, 225, 210), shade=None, lw=pen.lw * 0.6)
     elif a == "flying":
         for k in range(3):
             y = sk.neck[1] + k * 1.1 * r

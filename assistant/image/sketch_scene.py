@@ -55,8 +55,9 @@ def round_tree(ctx: Ctx, x: float, base: float, size: float, leaf, trunk=(120, 8
     p.poly([(x - size * 0.12, base), (x - size * 0.08, base - size * 1.1), (x + size * 0.08, base - size * 1.1),
             (x + size * 0.12, base)], ctx.c(trunk), shade=0.3)
     cy = base - size * 1.45
-    for dx, dy, rr in ((-0.45, 0.15, 0.5), (0.45, 0.15, 0.5), (0.0, -0.3, 0.6), (0.0, 0.2, 0.55)):
-        p.ellipse(x + dx * size, cy + dy * size, rr * size, rr * size * 0.9, ctx.c(leaf), shade=0.3)
+    p.cluster([(x + dx * size, cy + dy * size, rr * size) for dx, dy, rr in
+               ((-0.5, 0.15, 0.42), (0.5, 0.15, 0.42), (0.0, -0.35, 0.5), (0.0, 0.15, 0.5), (-0.3, -0.1, 0.4),
+                (0.3, -0.1, 0.4))], ctx.c(leaf), light_colour=ctx.c(palette.light(leaf, 0.3)))
 
 
 def pine(ctx: Ctx, x: float, base: float, h: float, leaf, snow: bool = False) -> None:
@@ -185,13 +186,17 @@ def cherry_blossoms(ctx: Ctx) -> dict:
                  (x + 16 * size, base - 0.42 * H * size), (x + 24 * size, base - 0.4 * H * size),
                  (x + 8 * size, base - 0.27 * H * size), (x + 10 * size, base)]
         p.poly(trunk, ctx.c((110, 70, 60)), shade=0.3)
-        cy = base - 0.42 * H * size
-        for i in range(13):
+        cy = base - 0.44 * H * size
+        circles = []
+        for i in range(22):
             a = i * 2.4
-            dx = math.cos(a) * (0.13 * W * size) * (0.4 + 0.6 * rng.random())
-            dy = math.sin(a) * (0.08 * H * size) * (0.4 + 0.6 * rng.random())
-            rr = W * 0.06 * size * (0.7 + rng.random() * 0.5)
-            p.ellipse(x + dx, cy + dy, rr, rr * 0.85, ctx.c(pinks[i % 3]), shade=0.25, lw=p.lw * 0.8)
+            k = 0.35 + 0.65 * rng.random()
+            circles.append((x + math.cos(a) * 0.15 * W * size * k, cy + math.sin(a) * 0.085 * H * size * k,
+                            W * 0.045 * size * (0.7 + rng.random() * 0.5)))
+        p.cluster(circles, ctx.c(pinks[0]), ctx.c((232, 130, 170)), ctx.c((255, 236, 244)))
+        for _ in range(10):
+            p.dot(x + (rng.random() - 0.5) * 0.28 * W * size, cy + (rng.random() - 0.5) * 0.15 * H * size, 2.2,
+                  ctx.c((255, 240, 246)))
     for _ in range(30):
         p.oval(rng.random() * W, horizon + 5 + rng.random() * (H - horizon - 5), 3, 1.6, ctx.c((255, 190, 210)))
     return ctx.outdoor_boxes(horizon, horizon)
