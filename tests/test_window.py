@@ -416,13 +416,15 @@ def test_window_keys_push_to_talk_browse_and_quit(tmp_path, picture):
     bus.emit("image", path=str(picture), backend="sketch", style="hayao", seconds=1.0, attributes=EN_ATTRS_2)
     pygame.display.init()
     for key, kind in ((pygame.K_SPACE, pygame.KEYDOWN), (pygame.K_SPACE, pygame.KEYUP),
-                      (pygame.K_RIGHT, pygame.KEYDOWN), (pygame.K_ESCAPE, pygame.KEYDOWN)):
+                      (pygame.K_RIGHT, pygame.KEYDOWN), (pygame.K_f, pygame.KEYDOWN),
+                      (pygame.K_ESCAPE, pygame.KEYDOWN)):
         pygame.event.post(pygame.event.Event(kind, key=key, mod=0))
     took = _run_window(display, threading.Event())
     assert took < 4.0  # Esc quits at once outside kiosk mode
     assert [e["down"] for e in rec.of_type("ptt")] == [True, False]
     assert display.view.phase == "browsing"
-    assert len(display.frame_work_s) >= 1
+    assert display.fullscreen  # F toggled it
+    assert len(display.frame_work_s) >= 1 and display.frames_drawn >= 1
 
 
 def test_kiosk_needs_a_long_press_of_escape(tmp_path):
@@ -444,6 +446,13 @@ def test_kiosk_needs_a_long_press_of_escape(tmp_path):
     pygame.event.post(pygame.event.Event(pygame.KEYUP, key=pygame.K_ESCAPE, mod=0))
     took = _run_window(display, threading.Event(), limit=1.5)
     assert took >= 1.4
+
+    # Staff's key combination quits at once.
+    display = create_display(cfg, bus, "window")
+    pygame.display.init()
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_q, mod=pygame.KMOD_LCTRL | pygame.KMOD_LSHIFT))
+    took = _run_window(display, threading.Event())
+    assert took < 1.0
 
 
 def test_kiosk_returns_to_attract_screen_and_shifts_the_frame(tmp_path, picture):

@@ -295,7 +295,7 @@ class Display:
             else:
                 stop.set()
         if self._quit_combo and ev.key == self._quit_combo[1] and \
-                (ev.mod & self._quit_combo[0]) == self._quit_combo[0]:
+                all(ev.mod & group for group in self._quit_combo[0]):  # left or right modifier
             stop.set()
         return screen, fullscreen
 
@@ -310,20 +310,20 @@ class Display:
 
 
 def _parse_combo(text: str):
-    """"ctrl+shift+q" -> (modifier mask, key code); empty or unknown -> None."""
+    """"ctrl+shift+q" -> (modifier groups, key code); empty or unknown -> None."""
     if not text:
         return None
     import pygame
 
     mods = {"ctrl": pygame.KMOD_CTRL, "shift": pygame.KMOD_SHIFT, "alt": pygame.KMOD_ALT}
-    mask, key = 0, None
+    groups, key = [], None
     for part in text.lower().replace(" ", "").split("+"):
         if part in mods:
-            mask |= mods[part]
+            groups.append(mods[part])
         else:
             try:
                 key = pygame.key.key_code(part)
             except (ValueError, pygame.error):
                 log.warning("window: unknown key %r in [kiosk] quit_keys", part)
                 return None
-    return (mask, key) if key is not None and mask else None
+    return (tuple(groups), key) if key is not None and groups else None
