@@ -79,13 +79,16 @@ class Display:
                 event = self._queue.get_nowait()
             except queue.Empty:
                 return n
-            try:
-                self.view.apply(event)
-            except Exception as exc:  # noqa: BLE001 - one malformed event must not stop the screen
-                log.warning("window: ignored event %r: %s", event.get("type"), exc)
-            if event.get("type") == "image" and self._assets is not None:
-                self._assets.images.forget(str(event.get("path", "")))
+            self._apply(event)
             n += 1
+
+    def _apply(self, event: dict) -> None:
+        try:
+            self.view.apply(event)
+        except Exception as exc:  # noqa: BLE001 - one malformed event must not stop the screen
+            log.warning("window: ignored event %r: %s", event.get("type"), exc)
+        if event.get("type") == "image" and self._assets is not None:
+            self._assets.images.forget(str(event.get("path", "")))
 
     # -- drawing ---------------------------------------------------------------------------------
     def _ensure_pygame(self):
@@ -174,8 +177,7 @@ class Display:
         last_saved = last_latest = -1e9
         while not stop.is_set():
             try:
-                event = self._queue.get(timeout=0.1)
-                self._queue.put(event)  # pump() applies it in order with the rest
+                self._apply(self._queue.get(timeout=0.1))  # wait for news without spinning
             except queue.Empty:
                 pass
             self.pump()
