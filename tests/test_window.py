@@ -380,7 +380,8 @@ def test_headless_run_writes_a_frame_per_screen(tmp_path, picture):
     names = [p.name for p in display.frames_written]
     assert sorted(p.name for p in out.glob("frame-*.png")) == names
     phases = [n.split("-")[2].removesuffix(".png") for n in names]
-    for phase in ("idle", "listening", "confirming", "generating", "showing"):
+    assert phases[:2] == ["idle", "listening"]
+    for phase in ("heard", "confirming", "generating", "showing"):
         assert phase in phases, names
     assert (out / "latest.png").exists()
     assert Image.open(out / "latest.png").size == (1280, 800)
@@ -518,3 +519,17 @@ def test_none_mode_draws_nothing_and_a_missing_screen_is_one_clear_line(tmp_path
     assert "--display headless" in err.value.line()
     with pytest.raises(UserError):
         create_display(make_config(tmp_path), bus, "hologram")
+
+
+def test_headless_burst_of_events_still_leaves_a_frame_per_screen(tmp_path, picture):
+    bus = EventBus()
+    out = tmp_path / "burst"
+    display = create_display(make_config(tmp_path), bus, "headless", frames_dir=out)
+    for e in english_dialog(str(picture)):  # all queued before the loop even starts
+        bus.emit(e["type"], **{k: v for k, v in e.items() if k not in ("t", "type")})
+    stop = threading.Event()
+    threading.Timer(2.0, stop.set).start()
+    display.run(stop)
+    phases = [p.name.split("-")[2].removesuffix(".png") for p in display.frames_written]
+    assert [p for i, p in enumerate(phases) if i == 0 or phases[i - 1] != p] == \
+        ["listening", "heard", "confirming", "generating", "showing"]

@@ -109,10 +109,11 @@ class Display:
             self._assets = screens.Assets(book)
         return self._pg
 
-    def render_frame(self, now: float | None = None, size: tuple[int, int] | None = None):
-        """Apply pending events and draw one frame; returns the pygame Surface."""
+    def render_frame(self, now: float | None = None, size: tuple[int, int] | None = None, pump: bool = True):
+        """Apply pending events (unless pump=False) and draw one frame; returns the pygame Surface."""
         pg = self._ensure_pygame()
-        self.pump()
+        if pump:
+            self.pump()
         now = self.now() if now is None else now
         self._housekeeping(now)
         size = size or self.size
@@ -176,17 +177,17 @@ class Display:
         last_phase, last_rev = None, -1
         last_saved = last_latest = -1e9
         while not stop.is_set():
+            # One event at a time, so a burst of events still leaves one frame per screen.
             try:
-                self._apply(self._queue.get(timeout=0.1))  # wait for news without spinning
+                self._apply(self._queue.get(timeout=0.1))
             except queue.Empty:
                 pass
-            self.pump()
             now = self.now()
             self._housekeeping(now)
             v = self.view
             phase_changed = v.phase != last_phase
             if phase_changed or (v.revision != last_rev and now - last_saved >= HEADLESS_MIN_GAP_S):
-                surface = self.render_frame(now)
+                surface = self.render_frame(now, pump=False)
                 self._frame_no += 1
                 path = self.frames_dir / f"frame-{self._frame_no:06d}-{v.phase}.png"
                 self.frames_written.append(self._write(surface, path))
@@ -194,7 +195,7 @@ class Display:
                 self._write(surface, self.frames_dir / "latest.png")
                 last_phase, last_rev, last_saved, last_latest = v.phase, v.revision, now, now
             elif now - last_latest >= LATEST_EVERY_S:
-                self._write(self.render_frame(now), self.frames_dir / "latest.png")
+                self._write(self.render_frame(now, pump=False), self.frames_dir / "latest.png")
                 last_latest = now
         # The final state is always on disk.
         self._write(self.render_frame(), self.frames_dir / "latest.png")
