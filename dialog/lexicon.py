@@ -90,7 +90,7 @@ EN: dict[str, dict[str, str]] = {
                            "uniform shirt|getup|clothed|wear|dressed in"},
     "length": {"long": "long|longer|lengthy|waist length|waist-length|flowing|very long",
                "short": "short|shorter|cropped|very short|pixie|pixie cut|buzz cut"},
-    "shade": {"_": "light|dark|pale|bright|deep|pastel|vivid|neon|hot|soft|rich|vibrant|"
+    "shade": {"_": "light|dark|fair|pale|bright|deep|pastel|vivid|neon|hot|soft|rich|vibrant|"
                    "colored|coloured|color|colour|tinted|dyed|shiny|glowing|sparkling|"
                    "fluffy|silky|messy|wavy|straight|spiky|beautiful|pretty|cute|"
                    "lovely|nice|big|small|little|sparkly|fancy|elegant|simple|plain|"
@@ -149,7 +149,7 @@ EN: dict[str, dict[str, str]] = {
                  "tutu|skort",
     },
     "accessories": {
-        "glasses": "glasses|eyeglasses|eye glasses|spectacles|specs|sunglasses|sun glasses|"
+        "glasses": "glasses|bespectacled|eyeglasses|eye glasses|spectacles|specs|sunglasses|sun glasses|"
                    "shades|goggles|eyewear|monocle|glases|glasess|galsses|glasses on|"
                    "pair of glasses|pair of specs|round glasses|reading glasses",
         "hat": "hat|hats|cap|caps|beanie|beanies|beret|berets|straw hat|sun hat|sunhat|"
@@ -293,12 +293,14 @@ EN: dict[str, dict[str, str]] = {
                   "shrine gate|jinja|shrien",
     },
     "time_of_day": {
-        "morning": "morning|mornings|early morning|dawn|sunrise|sun rise|daybreak|"
+        "morning": "morning|mornings|early morning|dawn|sunrise|sun rise|sun rises|"
+                   "sun is rising|sun comes up|sun coming up|rising sun|daybreak|"
                    "in the morning|at dawn|first light|mornin|breakfast time|"
                    "morning light|early hours|moring",
         "day": "day|daytime|day time|daylight|midday|noon|afternoon|during the day|"
                "broad daylight|in the day|day-time|lunchtime|high noon|in the afternoon",
-        "sunset": "sunset|sunsets|sun set|dusk|twilight|evening|sundown|golden hour|"
+        "sunset": "sunset|sunsets|sun set|sun sets|sun is setting|sun goes down|"
+                  "sun going down|sun was setting|sun went down|dusk|twilight|evening|sundown|golden hour|"
                   "at dusk|at twilight|in the evening|setting sun|sun setting|nightfall|"
                   "evening glow|afterglow|sunset glow|sunsetting|sunsett",
         "night": "night|nights|nighttime|night time|night-time|at night|midnight|tonight|"

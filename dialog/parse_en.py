@@ -22,6 +22,8 @@ PUNCT = set(",.;!?:")
 HAIR_ONLY = {"blonde", "blond", "blondie", "brunette", "brunet", "ginger", "auburn", "redhead",
              "red haired", "platinum", "platinum blonde", "raven", "flaxen", "towheaded",
              "honey blonde", "strawberry blonde", "dirty blonde"}
+# Lightness words that name a colour only for hair.
+HAIR_SHADES = {"dark": "black", "fair": "blonde", "light": "blonde"}
 # Things named for their colour, a colour only right before hair, eyes or clothes.
 COLOR_NOUNS = {"rose": "pink", "roses": "pink", "peach": "orange", "cherry": "red",
                "coffee": "brown", "chocolate": "brown", "lemon": "yellow", "sky": "blue",
@@ -192,6 +194,9 @@ def _bind_colors(items: list[_Item]) -> None:
         if it.kind == "word" and it.text == "read" and k + 1 < len(items) \
                 and items[k + 1].kind in ("hair_noun", "eye_noun", "garment", "outfit"):
             it.kind, it.value = "color", "red"  # "read hair": a misheard "red"
+        elif it.kind == "shade" and it.text in HAIR_SHADES and k + 1 < len(items) \
+                and items[k + 1].kind == "hair_noun" and (k == 0 or items[k - 1].kind != "color"):
+            it.kind, it.value = "color", HAIR_SHADES[it.text]  # "dark hair", "fair-haired"
         elif it.kind != "color" and it.text in COLOR_NOUNS and k + 1 < len(items) \
                 and items[k + 1].kind in ("hair_noun", "eye_noun", "garment", "outfit"):
             it.kind, it.value = "color", COLOR_NOUNS[it.text]  # "rose hair", "wine dress"
@@ -212,13 +217,23 @@ def _bind_colors(items: list[_Item]) -> None:
             it.value = "gold"
 
 
+def _list_comma(items: list[_Item], j: int) -> bool:
+    """A comma inside a list of adjectives ("long, pink hair")."""
+    if not (items[j].kind == "punct" and items[j].text == "," and j + 1 < len(items)):
+        return False
+    nxt = items[j + 1]
+    return nxt.kind in ("color", "length", "shade") or (
+        nxt.kind == "hair_style" and ("hair" in nxt.text or (
+            j + 2 < len(items) and items[j + 2].kind == "hair_noun")))
+
+
 def _forward_target(items: list[_Item], k: int) -> str | None:
     color = items[k]
     skipped_words = 0
     j = k + 1
     while j < len(items):
         it = items[j]
-        if it.kind in ("shade", "length", "color"):
+        if it.kind in ("shade", "length", "color") or _list_comma(items, j):
             j += 1
             continue
         if it.kind == "word":
@@ -279,7 +294,8 @@ def _bind_lengths(items: list[_Item]) -> None:
             if nxt.kind == "hair_noun":
                 target = it.value
                 break
-            if nxt.kind in ("shade", "color", "length") or (nxt.kind == "word" and nxt.text in ("and",)):
+            if nxt.kind in ("shade", "color", "length") or _list_comma(items, j) or (
+                    nxt.kind == "word" and nxt.text in ("and",)):
                 j += 1
                 continue
             break
