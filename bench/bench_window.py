@@ -1,10 +1,11 @@
 """How responsive the window stays while a picture is generated in a worker thread.
 
 Runs the real pygame loop on the main thread (SDL's dummy video driver unless --real-display)
-on the Generating screen for a few seconds in each of three conditions, and prints frame times:
-work per loop iteration (events, and drawing + flip when the frame changed) and the interval
-between iterations (the target is 1/fps; each iteration takes in events and keys). Conditions: no load (progress events only), a pure-Python CPU loop in a worker (the
-worst case: it holds the GIL between bytecodes), and the sketch renderer when it is present.
+on the Generating screen for a few seconds per condition, and prints frame times: work per
+loop iteration (events, and drawing + flip when the frame changed) and the interval between
+iterations (the target is 1/fps; each iteration takes in events and keys). Conditions: no load
+(progress events only), a pure-Python CPU loop in a worker (the worst case: it holds the GIL
+between bytecodes), PIL drawing and blurring, and the sketch renderer when it is present.
 
     .venv/bin/python bench/bench_window.py [--seconds 5] [--fps 30] [--real-display]
 """

@@ -282,7 +282,7 @@ def test_command_line(tmp_path, capsys):
     assert main(["gallery", "--config", str(cfg_file), "show", str(pid)]) == 0
     shown = capsys.readouterr().out
     assert "a pink-haired girl" in shown and "1girl, pink hair" in shown and str(cfg.pictures_dir()) in shown
-    assert json.loads(next(l for l in shown.splitlines() if l.startswith("attributes:")).split(":", 1)[1]) == \
+    assert json.loads(next(ln for ln in shown.splitlines() if ln.startswith("attributes:")).split(":", 1)[1]) == \
         {"subject": "girl", "hair_color": "pink"}
     assert main(["gallery", "--config", str(cfg_file), "show", "77"]) == 2
     err = capsys.readouterr().err.strip().splitlines()

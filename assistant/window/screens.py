@@ -142,16 +142,14 @@ class _Pen:
         lines = self.a.fonts.wrap(text, self.px(size), box.width, bold)
         if max_lines and len(lines) > max_lines:
             lines = lines[:max_lines]
-            lines[-1] = lines[-1].rstrip(" ,.,。") + "…"
+            lines[-1] = lines[-1].rstrip(" ,.,。") + "…"  # noqa: B005 - a set of trailing marks
         y = box.top
         step = int(self.px(size) * gap)
-        used = pygame.Rect(box.left, box.top, 0, 0)
         for line in lines:
             if align == "center":
-                r = self.text(line, size, color, (box.centerx, y), "midtop", bold, name)
+                self.text(line, size, color, (box.centerx, y), "midtop", bold, name)
             else:
-                r = self.text(line, size, color, (box.left, y), "topleft", bold, name)
-            used = used.union(r) if used.width else r
+                self.text(line, size, color, (box.left, y), "topleft", bold, name)
             y += step
         return pygame.Rect(box.left, box.top, box.width, y - box.top)
 
@@ -473,7 +471,8 @@ def draw_confirming(p: _Pen, view: ViewState, now: float) -> None:
     p.layout.rects["chips"] = chips
     if view.transcript and view.phase_since <= view.last_event_t:
         label = "you said" if view.transcript_lang == "en" else "你说"
-        p.text(f"{label}: {_quote(view.transcript, view.transcript_lang)}", 22, theme.MUTED, (left, chips.bottom + p.px(24)), name="heard_small")
+        p.text(f"{label}: {_quote(view.transcript, view.transcript_lang)}", 22, theme.MUTED,
+               (left, chips.bottom + p.px(24)), name="heard_small")
     _footer(p, "Say \"yes\" to draw it, or say what to change", "说“对”就开始画,或者说要改什么", lang)
 
 
