@@ -163,7 +163,7 @@ EN: dict[str, dict[str, str]] = {
                   "hair tie|ribbon bow|bow tie|bowtie|riband|hairband|hair band|headband",
         "scarf": "scarf|scarves|scarfs|muffler|neck scarf|shawl|bandana|neckerchief|scaf|"
                  "scarve",
-        "cat ears": "cat ears|cat ear|cat-ears|catears|kitty ears|neko ears|nekomimi|"
+        "cat ears": "cat ears|cat ear|cat-ears|catears|cats ears|cat years|cats years|kitty ears|neko ears|nekomimi|"
                     "cat ear headband|cat-ear headband|kitten ears|animal ears|fox ears|"
                     "cat eared|cat-eared",
         "umbrella": "umbrella|umbrellas|parasol|parasols|brolly|umbrela|umbrellla|"
@@ -366,6 +366,8 @@ EN_SOUNDALIKE: dict[str, str] = {
     "garl": "girl", "gurl": "girl", "gril": "girl", "grils": "girls", "boi": "boy",
     "womn": "woman", "wooman": "woman", "kiten": "kitten", "dogg": "dog", "kat": "cat",
     "kats": "cats", "puppie": "puppy", "chlid": "child", "childs": "children",
+    "mourning": "morning", "waiving": "waving", "nite": "night", "rein": "rain",
+    "sittin": "sitting", "thru": "through",
 }
 
 # ----------------------------------------------------------------------------------------------
@@ -580,7 +582,8 @@ ZH_SOUNDALIKE: dict[str, str] = {
     "马伟": "马尾", "双马伟": "双马尾", "围巾儿": "围巾", "帽纸": "帽子", "猫咪咪": "猫咪",
     "卫依": "卫衣", "和付": "和服", "校付": "校服", "连衣群": "连衣裙", "裙紫": "裙子",
     "耳环儿": "耳环", "樱花树下面": "樱花树下", "宫崎俊": "宫崎骏", "新海城": "新海诚",
-    "著": "着", "黄婚": "黄昏", "晚尚": "晚上", "早尚": "早上", "公圆": "公园", "森淋": "森林",
+    "著": "着", "黄婚": "黄昏", "谈吉他": "弹吉他", "沙摊": "沙滩", "公元里": "公园里", "围衣": "卫衣",
+    "帽衫儿": "帽衫", "眼境": "眼镜", "樱桃花": "樱花", "蓝瑟": "蓝色", "红瑟": "红色", "晚尚": "晚上", "早尚": "早上", "公圆": "公园", "森淋": "森林",
     "图书管": "图书馆", "咖啡管": "咖啡馆", "城保": "城堡", "神舍": "神社", "教师里": "教室里",
     "屋定": "屋顶", "海变": "海边", "湖变": "湖边", "雪低": "雪地", "太控": "太空",
     "金法": "金发", "黑法": "黑发", "长法": "长发", "短法": "短发",

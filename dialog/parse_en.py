@@ -124,11 +124,33 @@ def _index() -> tuple[dict, dict, int]:
     return phrases, compact, longest
 
 
+# Slips that are real words, repaired only where the word before gives them away:
+# "with classes" (glasses), "at knight" (night), "blue ice" (eyes).
+CONTEXT_SLIPS = {
+    "classes": ({"with", "wearing", "wears", "no", "without", "some", "his", "her", "round"}, "glasses"),
+    "knight": ({"at", "tonight", "the"}, "night"),
+    "ice": (set(), "eyes"),
+    "ayes": (set(), "eyes"),
+}
+
+
 def tokenize(text: str) -> list[str]:
     text = text.lower().replace("\u2019", "'").replace("'", "").replace("&", " and ")
     text = text.replace("-", " ").replace("_", " ")
-    toks = _TOKEN.findall(text)
-    return [lexicon.EN_SOUNDALIKE.get(t, t) for t in toks]
+    toks = [lexicon.EN_SOUNDALIKE.get(t, t) for t in _TOKEN.findall(text)]
+    for i, t in enumerate(toks):
+        slip = CONTEXT_SLIPS.get(t)
+        if slip and i > 0:
+            before, fixed = slip
+            colour_before = toks[i - 1] in _colour_words()
+            if toks[i - 1] in before or (not before and colour_before):
+                toks[i] = fixed
+    return toks
+
+
+@lru_cache(maxsize=1)
+def _colour_words() -> frozenset[str]:
+    return frozenset(k for k, v in _index()[0].items() if v[0] == "color" and " " not in k)
 
 
 def _singular(tok: str) -> list[str]:

@@ -21,7 +21,7 @@ PUNCT = set(",.;!?:、，。！？；：…~～\"'“”‘’()（）[]【】")
 VALUE_SLOTS = ("subject", "hair_style", "outfit", "accessories", "action", "expression", "setting",
                "time_of_day", "weather", "style")
 # Characters a colour looks across on its way to its noun (红色的连衣裙, 金色长发, 一身白色的衣服).
-COLOR_GAP = ("色的", "颜色的", "颜色", "色", "的", "之", "一件", "一条", "一身", "件", "条", "身",
+COLOR_GAP = ("色的", "颜色的", "颜色", "色", "的", "地", "得", "之", "一件", "一条", "一身", "件", "条", "身",
              "系", "彩", "头", "很", "又", "和", "与", "配", "渐变", "偏", "一点的", "一点", "些")
 COLOR_GAP_CHARS = set("".join(COLOR_GAP))
 # Between a noun and its colour: 头发是粉色的, 头发换成白色, 衣服要红色, 眼睛变成金色.
