@@ -533,3 +533,24 @@ def test_headless_burst_of_events_still_leaves_a_frame_per_screen(tmp_path, pict
     phases = [p.name.split("-")[2].removesuffix(".png") for p in display.frames_written]
     assert [p for i, p in enumerate(phases) if i == 0 or phases[i - 1] != p] == \
         ["listening", "heard", "confirming", "generating", "showing"]
+
+
+def test_attract_slideshow_starts_from_the_gallery(tmp_path, picture):
+    from assistant.gallery import Gallery
+
+    cfg = make_config(tmp_path)
+    g = Gallery(cfg)
+    g.add(str(picture), {"subject": "girl", "hair_color": "blue"}, "a girl with blue hair", "en", style="hayao")
+    g.add(str(picture), {"subject": "cat"}, "一只猫", "zh", style="shinkai")
+    g.add(str(tmp_path / "deleted.png"), {"subject": "dog"}, "a dog", "en")  # its file is gone: skipped
+    g.close()
+    clock = FakeClock()
+    display = create_display(cfg, EventBus(clock=clock, origin=0.0), "headless")
+    assert [r.lang for r in display.view.recent] == ["zh", "en"]
+    clock.t = 1.0  # first slide: the newest picture, captioned in its own language
+    display.render_frame()
+    lay = display.layout
+    assert "slide" in lay.rects and any(fonts._is_cjk(ch) for ch in lay.text_of("slide_caption"))
+    clock.t = 9.5  # the slideshow has moved on
+    display.save_frame(ART / "idle-from-gallery.png")
+    assert "girl" in display.layout.text_of("slide_caption").lower()
