@@ -11,6 +11,7 @@ from the same geometry the drawing uses, so tests can check colours where they b
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 
@@ -36,9 +37,13 @@ class Figure:
     look: Look
     sk: Skeleton | None
     pet: animal.AnimalFrame | None
-    rotate: bool = False           # sleeping people lie down: drawn upright, turned 90 degrees
+    angle: float = 0.0             # drawn upright, then turned (degrees, counter-clockwise): lying, leaning
     pivot: tuple[float, float] = (0.0, 0.0)
-    size: float = 0.0              # side of the square layer a turned figure is drawn on
+    layer: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)   # where a turned figure's layer sits
+
+    @property
+    def lying(self) -> bool:
+        return self.angle == 90
 
 
 def _place(look: Look, scene: Scene, seed: int, W: int, H: int) -> list[Figure]:
@@ -83,9 +88,10 @@ def _place(look: Look, scene: Scene, seed: int, W: int, H: int) -> list[Figure]:
             length = min(length, W * 0.8)
             r = length / b.height
             pivot = (cx, H * 0.9 - 1.45 * r)
-            size = length * 1.25
+            half = length * 0.625
             sk = skeleton(look.subject, "sleeping", pivot[0], pivot[1] + length / 2, r, side, umbrella)
-            figures.append(Figure(look, sk, None, rotate=True, pivot=pivot, size=size))
+            figures.append(Figure(look, sk, None, angle=90, pivot=pivot,
+                                  layer=(pivot[0] - half, pivot[1] - half, pivot[0] + half, pivot[1] + half)))
             continue
         action = "standing" if (portrait and look.action == "sleeping") else look.action
         if portrait:
@@ -96,15 +102,29 @@ def _place(look: Look, scene: Scene, seed: int, W: int, H: int) -> list[Figure]:
             ground = H * 1.02 + (b.height - 9) * r * 0.5
         else:
             ground = H * 0.93
-        figures.append(Figure(look, skeleton(look.subject, action, cx, ground, r, side, umbrella), None))
+        sk = skeleton(look.subject, action, cx, ground, r, side, umbrella)
+        if action in ("running", "flying") and not portrait:
+            # lean into the motion: runners pivot on their feet, flyers on their middle
+            lean = 11 if action == "running" else 20
+            pivot = (cx, ground) if action == "running" else (cx, sk.pelvis[1])
+            tall = b.height * r
+            reach = figure_width(look.subject, r) / 2 + tall * (0.25 if action == "running" else 0.4)
+            box = (cx - reach, sk.hy - 2.2 * r, cx + reach, ground + 1.2 * r)
+            figures.append(Figure(look, sk, None, angle=-lean * side, pivot=pivot, layer=box))
+        else:
+            figures.append(Figure(look, sk, None))
     return figures
 
 
-def _turn(point, pivot):
-    """Where an upright figure's point lands after turning it 90 degrees counter-clockwise."""
+def _turn(point, pivot, angle: float = 90):
+    """Where an upright figure's point lands after turning it `angle` degrees counter-clockwise."""
     x, y = point
     px, py = pivot
-    return px + (y - py), py - (x - px)
+    if angle == 90:  # exact, so lying figures' regions map without rounding
+        return px + (y - py), py - (x - px)
+    a = math.radians(angle)
+    c, s = math.cos(a), math.sin(a)
+    return px + (x - px) * c + (y - py) * s, py - (x - px) * s + (y - py) * c
 
 
 def _clip(box, W: int, H: int) -> Box | None:
@@ -152,10 +172,17 @@ def _regions(f: Figure) -> dict:
         "outfit": outfit,
         "body": (cx - width / 2, hy - 1.3 * r, cx + width / 2, max(sk.feet[-1][1], sk.feet[1][1]) + 0.2 * r),
     }
-    if f.rotate:
+    if f.lying:
         for k, box in out.items():
             (ax, ay), (bx, by) = _turn(box[:2], f.pivot), _turn(box[2:], f.pivot)
             out[k] = (ax, ay, bx, by)
+    elif f.angle:  # a leaning figure: the box's centre moves, the box shrinks to stay inside the region
+        for k, box in out.items():
+            if k == "body":
+                continue
+            cx, cy = _turn(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), f.pivot, f.angle)
+            hw, hh = (box[2] - box[0]) * 0.3, (box[3] - box[1]) * 0.3
+            out[k] = (cx - hw, cy - hh, cx + hw, cy + hh)
     return out
 
 
@@ -165,14 +192,17 @@ def _draw_figure(canvas: Image.Image, f: Figure, lw: float, rng: random.Random, 
         animal.draw(Pen(canvas, s, lw * f.pet.r / 38), f.look, f.pet, rng)
         return
     width = lw * max(0.55, min(1.3, f.sk.r / 34))
-    if not f.rotate:
+    if not f.angle:
         person.draw(Pen(canvas, s, width), f.look, f.sk, rng, setting)
         return
-    size = f.size
-    origin = (f.pivot[0] - size / 2, f.pivot[1] - size / 2)
-    layer = Image.new("RGBA", (int(size * s), int(size * s)), (0, 0, 0, 0))
+    x0, y0, x1, y1 = f.layer
+    origin = (x0, y0)
+    layer = Image.new("RGBA", (int((x1 - x0) * s), int((y1 - y0) * s)), (0, 0, 0, 0))
     person.draw(Pen(layer, s, width, origin=origin), f.look, f.sk, rng, setting)
-    turned = layer.rotate(90, resample=Image.BICUBIC, center=(size * s / 2, size * s / 2))
+    turned = layer.rotate(f.angle, resample=Image.BILINEAR, center=((f.pivot[0] - x0) * s, (f.pivot[1] - y0) * s))
+    if not f.lying:
+        canvas.paste(turned, (int(round(origin[0] * s)), int(round(origin[1] * s))), turned)
+        return
     r = f.sk.r
     head = _turn(f.sk.head, f.pivot)
     main = Pen(canvas, s, width)
@@ -180,7 +210,7 @@ def _draw_figure(canvas: Image.Image, f: Figure, lw: float, rng: random.Random, 
     blanket_x0 = f.pivot[0] - 0.2 * r
     canvas.paste(turned, (int(round(origin[0] * s)), int(round(origin[1] * s))), turned)
     # a quilt over the legs: the top edge follows the body, the bottom drapes on the floor
-    x0, x1 = f.pivot[0] + 0.6 * r, f.pivot[0] + f.size * 0.42
+    x0, x1 = f.pivot[0] + 0.6 * r, f.pivot[0] + (f.layer[2] - f.layer[0]) * 0.42
     top = f.pivot[1] - 0.75 * r
     quilt = smooth([(x0, f.pivot[1] + 1.5 * r), (x0 - 0.15 * r, top + 0.5 * r), (x0 + 0.4 * r, top),
                     (x1 - 0.5 * r, top + 0.1 * r), (x1, top + 0.6 * r), (x1 + 0.2 * r, f.pivot[1] + 1.5 * r)], 4)
@@ -194,7 +224,7 @@ def _draw_figure(canvas: Image.Image, f: Figure, lw: float, rng: random.Random, 
 
 def _finish(image: Image.Image, scene: Scene, seed: int) -> Image.Image:
     """Time-of-day light over everything, then the style's palette."""
-    tint = {"night": ((150, 160, 215), 0.45), "sunset": ((255, 214, 180), 0.5), "morning": ((255, 246, 236), 0.4)}
+    tint = {"night": ((165, 175, 225), 0.35), "sunset": ((255, 214, 180), 0.5), "morning": ((255, 246, 236), 0.4)}
     if scene.time in tint:
         colour, k = tint[scene.time]
         image = Image.blend(image, ImageChops.multiply(image, Image.new("RGB", image.size, colour)), k)

@@ -162,9 +162,10 @@ def held(pen: Pen, look, sk, hand) -> None:
             y = y0 + k * 0.9 * r
             x = sk.cx - s * (2.0 + 0.3 * (k % 2)) * r
             pen.stroke([(x, y), (x - s * 1.1 * r, y)], (150, 150, 170), pen.lw * 1.3)
-        for side in (-1, 1):
-            fx, fy = sk.feet[side]
-            pen.ellipse(fx - s * 0.6 * r, fy + 0.05 * r, 0.3 * r, 0.18 * r, (235, 225, 210), shade=None, lw=pen.lw * 0.6)
+        fx, fy = sk.feet[-s]
+        for k in range(3):  # kicked-up dust behind the back foot
+            pen.ellipse(fx - s * (0.7 + 0.35 * k) * r, fy + 0.1 * r - 0.12 * k * r, 0.2 * r * (1 - 0.25 * k),
+                        0.13 * r * (1 - 0.25 * k), (236, 228, 214), shade=None, lw=pen.lw * 0.5)
     elif a == "walking":  # a lifted heel with a puff of dust and a couple of step marks behind it
         fx, fy = sk.feet[-s]
         for k in (1, 2):
@@ -174,8 +175,9 @@ def held(pen: Pen, look, sk, hand) -> None:
     elif a == "flying":
         for k in range(3):
             y = sk.neck[1] + k * 1.1 * r
-            x = sk.cx - (2.0 + 0.4 * k) * r
-            pen.stroke(smooth([(x, y), (x - 0.6 * r, y + 0.2 * r), (x - 1.2 * r, y)], 3), (240, 240, 255), pen.lw * 1.5)
+            x = sk.cx - s * (2.0 + 0.4 * k) * r
+            pen.stroke(smooth([(x, y), (x - s * 0.6 * r, y + 0.2 * r), (x - s * 1.2 * r, y)], 3), (240, 240, 255),
+                       pen.lw * 1.5)
         for side in (-1, 1):
             fx, fy = sk.feet[side]
             for k in range(3):
