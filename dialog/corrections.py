@@ -201,8 +201,9 @@ def _markers_zh(text: str, analysis: Analysis) -> _Markers:
             i += 1
             continue
         filler = next((f for f in ZH_FILLER if s.startswith(f, i)), None)
-        # 嗯 alone (or before punctuation) is a yes, before other words just filler.
-        if filler and not (filler.startswith("嗯") and (i + len(filler) == len(s) or s[i + len(filler)] in PUNCT)):
+        # 嗯 said alone is a yes; before other words ("嗯,不对") it is filler.
+        if filler and not (filler.startswith("嗯") and not s[i + len(filler):].strip("".join(PUNCT) + "嗯")
+                           and m.affirm is None):
             i += len(filler)
             continue
         word = None

@@ -220,7 +220,7 @@ EN: dict[str, dict[str, str]] = {
     "expression": {
         "smiling": "smiling|smiles|smile|smiley|grinning|grins|grin|happy|cheerful|joyful|"
                    "glad|beaming|smilin|with a smile|big smile|bright smile|gentle smile|"
-                   "delighted|pleased|merry|jolly|happily|smilling|smileing",
+                   "delighted|pleased|happier|smiley face|cheery|merry|jolly|happily|smilling|smileing",
         "laughing": "laughing|laughs|laugh|giggling|giggles|giggle|chuckling|chuckles|"
                     "laughter|cracking up|laughin|lauging|laghing",
         "crying": "crying|cries|cry|weeping|weeps|sobbing|sobs|in tears|teary|tearful|"
@@ -235,7 +235,7 @@ EN: dict[str, dict[str, str]] = {
         "shy": "shy|blushing|blush|blushes|bashful|embarrassed|timid|flustered|shyly|"
                "sheepish|coy|red-faced|red faced|shyness",
         "sad": "sad|unhappy|sorrowful|gloomy|melancholy|melancholic|depressed|lonely|"
-               "upset|heartbroken|miserable|sadly|mournful|downcast|dejected|glum|"
+               "upset|heartbroken|miserable|sadder|unhappier|sadly|mournful|downcast|dejected|glum|"
                "blue mood|forlorn|sadness|sorrow|gloomily",
     },
     "setting": {

@@ -297,6 +297,8 @@ def _backward_target(items: list[_Item], k: int, wearing: bool = True) -> str | 
             return "outfit_color"
         if wearing and it.kind == "word" and it.text in WEARING and (j == k - 1 or items[j + 1].text == "all"):
             return "outfit_color"
+        if it.kind in ("accessories", "thing"):
+            return _BLOCK_MARK  # "make the hat red": a hat's colour is no slot
         if it.kind in ("shade", "length") or (it.kind == "word" and it.text in LINKING):
             j -= 1
             steps += 1
@@ -407,7 +409,14 @@ def _taken_off(items: list[_Item]) -> None:
 
 
 def _replacements(items: list[_Item]) -> None:
-    """"replace the hat with a crown", "swap the glasses for a scarf": the first is removed."""
+    """"replace the hat with a crown", "swap the glasses for a scarf": the first is removed;
+    "change the red to blue", "from red to blue": the first colour is the one replaced."""
+    colors = [j for j, it in enumerate(items) if it.kind == "color"]
+    for a, b in zip(colors, colors[1:]):
+        between = [items[j] for j in range(a + 1, b)]
+        if len(between) <= 3 and any(x.kind == "word" and x.text in ("to", "into", "for", "with")
+                                     for x in between) and not any(x.kind == "punct" for x in between):
+            items[a].negated = True
     for k, it in enumerate(items):
         if not (it.kind == "word" and it.text in CHANGE_WORDS):
             continue

@@ -211,6 +211,8 @@ def _backward(text: str, items: list[_Item], k: int, wearing: bool = True,
                 return "eye_color"
             if prev.kind in ("outfit", "garment"):
                 return "outfit_color"
+            if prev.kind in ("accessories", "thing") and before != text[a:it.start]:
+                return "_blocked"  # 帽子换成红色的: a hat's colour is no slot
             break
     return None
 
@@ -283,6 +285,11 @@ def _glasses_heard_as_eyes(text: str, items: list[_Item]) -> None:
 
 def _replacements(text: str, items: list[_Item]) -> None:
     """把帽子换成王冠 / 帽子改成王冠 / 用王冠代替帽子: the first accessory goes."""
+    colors = [it for it in items if it.kind == "color"]
+    for x, y in zip(colors, colors[1:]):
+        if any(w in text[x.end:y.start] for w in ("换成", "改成", "变成", "换为", "改为")) \
+                and y.start - x.end <= 5:
+            x.negated = True  # 把红色换成蓝色
     acc = [it for it in items if it.kind == "accessories"]
     for x, y in zip(acc, acc[1:]):
         between = text[x.end:y.start]
