@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from dialog import attributes as attrs
 from dialog.mentions import COLOR_SLOTS, Analysis
-from dialog.parse import analyse, detect_lang
+from dialog.parse import analyse, effective_lang
 
 ONE_VALUED = ("subject", "hair_color", "hair_style", "eye_color", "outfit", "outfit_color",
               "action", "expression", "setting", "time_of_day", "weather", "style")
@@ -338,8 +338,7 @@ def interpret(text: str, current: dict, lang: str = "auto", state: str = "confir
     """Understand one reply. `current` is the record being confirmed (empty when idle)."""
     text = _clean(text)
     current = attrs.validate(dict(current or {}))
-    if lang not in ("en", "zh"):
-        lang = detect_lang(text)
+    lang = effective_lang(text, lang)
     if not text or not any(ch.isalnum() for ch in text):
         return Reply("unknown", current, [], lang, None)
     analysis = analyse(text, lang)

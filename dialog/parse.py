@@ -26,9 +26,19 @@ class Parsed:
     removed: set[str] = field(default_factory=set)  # accessories the speaker said to leave out
 
 
+def effective_lang(text: str, lang: str = "auto") -> str:
+    """The parser a text needs. `lang` is only a hint (a recogniser's guess, a session's
+    language): Chinese characters need the Chinese parser and Latin-only text the English one,
+    whatever the hint says. Text with neither (digits, punctuation) keeps the hint."""
+    if detect_lang(text) == "zh":
+        return "zh"
+    if any(ch.isascii() and ch.isalpha() for ch in text) or lang not in ("en", "zh"):
+        return "en"
+    return lang
+
+
 def analyse(text: str, lang: str = "auto") -> Analysis:
-    if lang not in ("en", "zh"):
-        lang = detect_lang(text)
+    lang = effective_lang(text, lang)
     if lang == "zh":
         from dialog import parse_zh
         return parse_zh.analyse(text)
@@ -40,8 +50,7 @@ def parse(text: str, lang: str = "auto") -> Parsed:
     from dialog.attributes import validate
 
     text = text if isinstance(text, str) else str(text)
-    if lang not in ("en", "zh"):
-        lang = detect_lang(text)
+    lang = effective_lang(text, lang)
     analysis = analyse(text, lang)
     record, removed = analysis.record(prefer="first")
     return Parsed(lang, validate(record), removed)

@@ -106,9 +106,29 @@ def _match(text: str) -> list[_Item]:
                 i += n
                 break
         else:
+            word = _ASCII_WORD.match(text, i) if ch.isascii() and ch.isalpha() else None
+            hit = _english_word(word.group()) if word else None
+            if hit:
+                # Code-switching: "穿hoodie的女孩" uses the English vocabulary for the word.
+                items.append(_Item(hit[0], hit[1], i, word.end(), word.group()))
+                i = word.end()
+                continue
             items.append(_Item("char", ch, i, i + 1, ch))
             i += 1
     return items
+
+
+_ASCII_WORD = re.compile(r"[a-z]+")
+
+
+def _english_word(word: str):
+    from dialog import parse_en
+
+    phrases = parse_en._index()[0]
+    for form in (word, *parse_en._singular(word)):
+        if form in phrases and phrases[form][0] not in ("thing", "shade"):
+            return phrases[form]
+    return None
 
 
 def _strip_end(s: str, words) -> str:
