@@ -28,6 +28,7 @@ from assistant.image.sketch_look import Look, Scene, resolve
 from assistant.image.sketch_pose import BUILDS, NECK, Skeleton, figure_width, skeleton
 
 SUPERSAMPLE = 2
+INDOOR = ("classroom", "cafe", "library", "bedroom")
 Box = tuple[int, int, int, int]
 
 
@@ -211,9 +212,9 @@ def _draw_figure(canvas: Image.Image, f: Figure, lw: float, rng: random.Random, 
     canvas.paste(turned, (int(round(origin[0] * s)), int(round(origin[1] * s))), turned)
     # a quilt over the legs: the top edge follows the body, the bottom drapes on the floor
     x0, x1 = f.pivot[0] + 0.6 * r, f.pivot[0] + (f.layer[2] - f.layer[0]) * 0.42
-    top = f.pivot[1] - 0.75 * r
-    quilt = smooth([(x0, f.pivot[1] + 1.5 * r), (x0 - 0.15 * r, top + 0.5 * r), (x0 + 0.4 * r, top),
-                    (x1 - 0.5 * r, top + 0.1 * r), (x1, top + 0.6 * r), (x1 + 0.2 * r, f.pivot[1] + 1.5 * r)], 4)
+    top = f.pivot[1] - 1.3 * r
+    quilt = smooth([(x0, f.pivot[1] + 1.5 * r), (x0 - 0.2 * r, top + 0.6 * r), (x0 + 0.5 * r, top),
+                    (x1 - 0.8 * r, top - 0.1 * r), (x1, top + 0.7 * r), (x1 + 0.3 * r, f.pivot[1] + 1.5 * r)], 5)
     main.poly(quilt, f.look.accent2, shade=0.2)
     for k in range(1, 4):
         x = x0 + (x1 - x0) * k / 4
@@ -227,6 +228,8 @@ def _finish(image: Image.Image, scene: Scene, seed: int) -> Image.Image:
     tint = {"night": ((165, 175, 225), 0.35), "sunset": ((255, 214, 180), 0.5), "morning": ((255, 246, 236), 0.4)}
     if scene.time in tint:
         colour, k = tint[scene.time]
+        if scene.setting in INDOOR:
+            k *= 0.35  # the lights are on indoors; the window still shows the hour
         image = Image.blend(image, ImageChops.multiply(image, Image.new("RGB", image.size, colour)), k)
     style = scene.style
     if style == "hayao":
@@ -262,7 +265,8 @@ def _rays(image: Image.Image, seed: int) -> Image.Image:
 
 def _backdrop(canvas: Image.Image, scale: float, W: int, H: int, scene: Scene, rng: random.Random, lw: float) -> dict:
     pen = Pen(canvas, scale, lw * 0.8)
-    light = sky.Light(scene.time, scene.weather, "hayao" if scene.style == "face_paint" else scene.style)
+    light = sky.Light(scene.time, scene.weather, "hayao" if scene.style == "face_paint" else scene.style,
+                      indoor=scene.setting in INDOOR)
     ctx = scene_mod.Ctx(canvas, pen, W, H, rng, light, scene.style)
     return scene_mod.paint(ctx, scene.setting), ctx
 

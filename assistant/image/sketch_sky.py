@@ -23,6 +23,8 @@ SKIES = {
     "space": [(6, 4, 20), (20, 12, 48), (40, 20, 70)],
 }
 LIGHT = {"morning": (255, 246, 235), "day": (255, 255, 255), "sunset": (255, 196, 160), "night": (92, 104, 168)}
+# rooms are lamp-lit at night and in the evening: warm and only a little darker
+INDOOR_LIGHT = {"sunset": (255, 226, 200), "night": (214, 196, 186)}
 WEATHER_GREY = {"cloudy": ((150, 156, 172), 0.5), "rain": ((96, 102, 124), 0.6), "snow": ((196, 202, 216), 0.45)}
 
 
@@ -32,11 +34,13 @@ class Light:
     time: str
     weather: str | None
     style: str
+    indoor: bool = False
 
     def c(self, colour, strength: float = 1.0):
-        lit = tuple(int(a * b / 255) for a, b in zip(colour, LIGHT[self.time]))
+        light = INDOOR_LIGHT.get(self.time, LIGHT[self.time]) if self.indoor else LIGHT[self.time]
+        lit = tuple(int(a * b / 255) for a, b in zip(colour, light))
         out = palette.mix(colour, lit, strength)
-        if self.weather in ("rain", "cloudy"):
+        if self.weather in ("rain", "cloudy") and not self.indoor:
             out = palette.mix(out, (120, 126, 140), 0.18)
         if self.style == "paprika":
             out = _vivid(out, 1.25)
