@@ -25,7 +25,7 @@ from assistant.image import sketch_scene as scene_mod
 from assistant.image import sketch_sky as sky
 from assistant.image.sketch_draw import Pen, smooth
 from assistant.image.sketch_look import Look, Scene, resolve
-from assistant.image.sketch_pose import BUILDS, NECK, Skeleton, figure_width, skeleton
+from assistant.image.sketch_pose import BUILDS, Skeleton, figure_width, skeleton
 
 SUPERSAMPLE = 2
 INDOOR = ("classroom", "cafe", "library", "bedroom")
@@ -208,7 +208,6 @@ def _draw_figure(canvas: Image.Image, f: Figure, lw: float, rng: random.Random, 
     head = _turn(f.sk.head, f.pivot)
     main = Pen(canvas, s, width)
     main.ellipse(head[0] - 0.2 * r, f.pivot[1] + 0.9 * r, 1.5 * r, 0.6 * r, (250, 250, 255), shade=0.2)
-    blanket_x0 = f.pivot[0] - 0.2 * r
     canvas.paste(turned, (int(round(origin[0] * s)), int(round(origin[1] * s))), turned)
     # a quilt over the legs: the top edge follows the body, the bottom drapes on the floor
     x0, x1 = f.pivot[0] + 0.6 * r, f.pivot[0] + (f.layer[2] - f.layer[0]) * 0.42
@@ -289,6 +288,8 @@ def render(attributes: dict, seed: int, width: int = 512, height: int = 512, sty
             ctx.pen.oval(x, H * 0.93, rr, rr * 0.22, palette.mix(shadow, ctx.c((100, 100, 100)), 0.5))
     for f in figures:
         _draw_figure(canvas, f, lw, rng, scene.setting)
+        if look.action == "sleeping" and f.sk is not None and not f.lying:  # dozing in a portrait
+            props.zzz(Pen(canvas, s, lw), f.sk.hx + 1.1 * f.sk.r, f.sk.hy - 1.2 * f.sk.r, 0.4 * f.sk.r)
     if look.action == "swimming" and scene.style != "face_paint":
         if figures[0].sk is not None:
             top = figures[0].sk.neck[1] + 1.1 * figures[0].sk.r

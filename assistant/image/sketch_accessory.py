@@ -209,3 +209,29 @@ def umbrella(pen: Pen, a: Anchors, colour, top: float) -> None:
 def umbrella_top(a: Anchors) -> float:
     """y of the umbrella canopy's bottom edge, above the head and any hat."""
     return a.hy - 1.5 * a.r
+
+
+def head(pen: Pen, look, an: Anchors, has: set) -> None:
+    """Everything worn on the face and head, in an order where each stays visible over the last."""
+    if "mask" in has:
+        mask(pen, an)
+    if "glasses" in has:
+        glasses(pen, an)
+    if "earrings" in has:
+        earrings(pen, an)
+    if "cat ears" in has:
+        cat_ears(pen, an, look.hair if not look.animal else (60, 60, 70))
+    if "headphones" in has:
+        headphones(pen, an, look.accent2)
+    if "hat" in has:
+        hat(pen, an, look.accent)
+    if "crown" in has:
+        if "hat" in has:
+            an = Anchors(**{**an.__dict__, "hy": an.hy - 0.9 * an.r})
+        crown(pen, an)
+    if "ribbon" in has:
+        ribbon(pen, an, look.accent)
+    if "flower" in has:
+        flower(pen, an, (255, 150, 190) if look.accent != (248, 140, 186) else (255, 255, 255))
+    if "umbrella" in has:
+        umbrella(pen, an, look.accent2, umbrella_top(an) - (0.9 * an.r if "hat" in has or "crown" in has else 0))

@@ -132,8 +132,7 @@ def draw(pen: Pen, look: Look, f: AnimalFrame, rng) -> None:
     if "scarf" in has:
         acc.scarf(pen, an, look.accent)
     _head(pen, look, f, fur, belly, cat)
-    from assistant.image.sketch_person import head_accessories
-    head_accessories(pen, look, an, has)
+    acc.head(pen, look, an, has)
     _props(pen, look, f, an)
 
 

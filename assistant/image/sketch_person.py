@@ -7,6 +7,7 @@ lower garment, torso, arms, head, face, front hair, head accessories, props in t
 from __future__ import annotations
 
 import math
+import random
 
 from assistant.image import palette
 from assistant.image import sketch_accessory as acc
@@ -15,7 +16,7 @@ from assistant.image import sketch_hair as hair
 from assistant.image import sketch_props as props
 from assistant.image.sketch_draw import Pen, arc, lerp, smooth
 from assistant.image.sketch_look import Look
-from assistant.image.sketch_pose import NECK, Skeleton
+from assistant.image.sketch_pose import Skeleton
 
 JEANS = (78, 108, 168)
 DARK = (58, 58, 78)
@@ -200,7 +201,6 @@ def _torso(pen: Pen, look: Look, sk: Skeleton, p: dict, rng) -> None:
     if o == "swimsuit":  # one piece: skin shoulders, suit from the chest down
         pen.poly(pts, look.skin, shade=0.3)
         top = ny + 0.55 * r
-        suit = [(x, max(y, top)) for x, y in pts if y >= ny + 0.3 * r]
         suit = [(cx - b.waist * r * 1.2, top), (cx + b.waist * r * 1.2, top)] + \
                [pt for pt in pts if pt[1] > top and pt[0] > cx] + \
                [(cx + b.hips * r * 0.5, py + 0.35 * r), (cx - b.hips * r * 0.5, py + 0.35 * r)] + \
@@ -327,12 +327,12 @@ def _kimono_top(pen: Pen, look: Look, sk: Skeleton, p: dict) -> None:
                palette.shade(obi, 0.3), 0.08 * r)
 
 
-def kimono_pattern(pen: Pen, look: Look, sk: Skeleton, rng) -> None:
+def kimono_pattern(pen: Pen, look: Look, sk: Skeleton) -> None:
     """Small flowers on the kimono: the pattern is what makes the robe read as a kimono."""
     r, cx = sk.r, sk.cx
     light = palette.light(look.cloth, 0.6)
-    ny, bottom = sk.neck[1], max(sk.feet[-1][1], sk.feet[1][1]) - 0.3 * r
-    local = rng.__class__(int(cx * 10 + r))
+    bottom = max(sk.feet[-1][1], sk.feet[1][1]) - 0.3 * r
+    local = random.Random(int(cx * 10 + r))  # its own stream: the pattern is the same in every layout run
     for _ in range(9):
         x = cx + (local.random() - 0.5) * 2.0 * r
         y = sk.pelvis[1] + local.random() * (bottom - sk.pelvis[1])
@@ -451,7 +451,7 @@ def draw(pen: Pen, look: Look, sk: Skeleton, rng, scene_setting: str = "") -> No
     _legs(pen, look, sk, p)
     if p["bottom"] in ("robe",):
         _lower(pen, look, sk, p)
-        kimono_pattern(pen, look, sk, rng)
+        kimono_pattern(pen, look, sk)
     _neck(pen, look, sk)
     if p["bottom"] in ("skirt", "coat") and look.outfit != "dress":
         _torso(pen, look, sk, p, rng)
@@ -477,30 +477,5 @@ def draw(pen: Pen, look: Look, sk: Skeleton, rng, scene_setting: str = "") -> No
     hair.ties(pen, look.hair_style, f, tie)
     if look.hair_style == "braid":
         hair.braid(pen, f, look.hair, tie)
-    head_accessories(pen, look, an, has)
+    acc.head(pen, look, an, has)
     props.held(pen, look, sk, hand)
-
-
-def head_accessories(pen: Pen, look: Look, an: acc.Anchors, has: set) -> None:
-    if "mask" in has:
-        acc.mask(pen, an)
-    if "glasses" in has:
-        acc.glasses(pen, an)
-    if "earrings" in has:
-        acc.earrings(pen, an)
-    if "cat ears" in has:
-        acc.cat_ears(pen, an, look.hair if not look.animal else (60, 60, 70))
-    if "headphones" in has:
-        acc.headphones(pen, an, look.accent2)
-    if "hat" in has:
-        acc.hat(pen, an, look.accent)
-    if "crown" in has:
-        if "hat" in has:
-            an = acc.Anchors(**{**an.__dict__, "hy": an.hy - 0.9 * an.r})
-        acc.crown(pen, an)
-    if "ribbon" in has:
-        acc.ribbon(pen, an, look.accent)
-    if "flower" in has:
-        acc.flower(pen, an, (255, 150, 190) if look.accent != (248, 140, 186) else (255, 255, 255))
-    if "umbrella" in has:
-        acc.umbrella(pen, an, look.accent2, acc.umbrella_top(an) - (0.9 * an.r if "hat" in has or "crown" in has else 0))

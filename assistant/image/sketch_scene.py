@@ -236,7 +236,7 @@ def city(ctx: Ctx) -> dict:
 
 
 def classroom(ctx: Ctx) -> dict:
-    W, H, p, rng = ctx.W, ctx.H, ctx.pen, ctx.rng
+    W, H, p = ctx.W, ctx.H, ctx.pen
     floor = 0.76 * H
     p.rect(0, 0, W, floor, ctx.c((242, 234, 214)), outline=False)
     p.rect(0, floor - 0.04 * H, W, floor, ctx.c((200, 170, 130)), outline=False)
@@ -360,7 +360,7 @@ def street(ctx: Ctx) -> dict:
 
 
 def cafe(ctx: Ctx) -> dict:
-    W, H, p, rng = ctx.W, ctx.H, ctx.pen, ctx.rng
+    W, H, p = ctx.W, ctx.H, ctx.pen
     floor = 0.78 * H
     p.rect(0, 0, W, floor, ctx.c((236, 206, 168)), outline=False)
     p.rect(0, 0.55 * H, W, floor, ctx.c((150, 96, 60)), outline=False)
@@ -526,7 +526,7 @@ def lake(ctx: Ctx) -> dict:
 
 
 def field(ctx: Ctx) -> dict:
-    W, H, p, rng = ctx.W, ctx.H, ctx.pen, ctx.rng
+    W, H, rng = ctx.W, ctx.H, ctx.rng
     horizon = 0.6 * H
     ctx.sky(horizon)
     hills(ctx, horizon + 0.03 * H, 0.08 * H, (140, 200, 110), rng, 2)
@@ -571,7 +571,7 @@ def castle(ctx: Ctx) -> dict:
 
 
 def bedroom(ctx: Ctx) -> dict:
-    W, H, p, rng = ctx.W, ctx.H, ctx.pen, ctx.rng
+    W, H, p = ctx.W, ctx.H, ctx.pen
     floor = 0.76 * H
     p.rect(0, 0, W, floor, ctx.c((246, 224, 232)), outline=False)
     for y in range(10, int(floor), 30):
@@ -631,7 +631,7 @@ def train_station(ctx: Ctx) -> dict:
 
 
 def shrine(ctx: Ctx) -> dict:
-    W, H, p, rng = ctx.W, ctx.H, ctx.pen, ctx.rng
+    W, H, p = ctx.W, ctx.H, ctx.pen
     horizon = 0.64 * H
     ctx.sky(horizon)
     for i in range(8):
