@@ -47,13 +47,19 @@ class Figure:
         return self.angle == 90
 
 
-def _place(look: Look, scene: Scene, seed: int, W: int, H: int) -> list[Figure]:
+def _looks(attributes: dict, seed: int, style: str) -> tuple[list[Look], Scene]:
+    """One look per figure: what the record says is shared, what it leaves out varies between figures."""
+    look, scene = resolve(attributes, seed, style)
+    return [look] + [resolve(attributes, seed + 1_000_003 * i, style)[0] for i in range(1, scene.count)], scene
+
+
+def _place(looks: list[Look], scene: Scene, seed: int, W: int, H: int) -> list[Figure]:
     n = scene.count
     portrait = scene.style == "face_paint"
     slot = W * 0.94 / n
     flip = 1 if seed % 2 == 0 else -1
     figures = []
-    for i in range(n):
+    for i, look in enumerate(looks):
         side = flip if i % 2 == 0 else -flip
         wobble = 1.0 + (0.04 if i % 2 else 0.0) * (1 if n > 1 else 0) - (0.03 if i % 3 == 2 else 0.0)
         if look.animal:
@@ -104,10 +110,10 @@ def _place(look: Look, scene: Scene, seed: int, W: int, H: int) -> list[Figure]:
         else:
             ground = H * 0.93
         sk = skeleton(look.subject, action, cx, ground, r, side, umbrella)
-        if action in ("running", "flying") and not portrait:
-            # lean into the motion: runners pivot on their feet, flyers on their middle
-            lean = 11 if action == "running" else 20
-            pivot = (cx, ground) if action == "running" else (cx, sk.pelvis[1])
+        if action in ("running", "flying", "walking") and not portrait:
+            # lean into the motion: walkers and runners pivot on their feet, flyers on their middle
+            lean = {"running": 11, "flying": 20, "walking": 5}[action]
+            pivot = (cx, sk.pelvis[1]) if action == "flying" else (cx, ground)
             tall = b.height * r
             reach = figure_width(look.subject, r) / 2 + tall * (0.25 if action == "running" else 0.4)
             box = (cx - reach, sk.hy - 2.2 * r, cx + reach, ground + 1.2 * r)
@@ -222,6 +228,21 @@ def _draw_figure(canvas: Image.Image, f: Figure, lw: float, rng: random.Random, 
     props.zzz(main, head[0] + 0.8 * r, head[1] - 1.6 * r, 0.5 * r)
 
 
+def _ground_shadow(canvas: Image.Image, pen: Pen, f: Figure, H: int) -> None:
+    """A soft oval of the ground's own colour, darker, under the feet: figures stand on the scene."""
+    if f.lying:
+        return
+    if f.pet is not None:
+        x, y, rx = f.pet.cx, f.pet.ground, 2.0 * f.pet.r
+    else:
+        x, rx = f.sk.cx, 1.5 * f.sk.r
+        y = H * 0.93 if f.look.action == "flying" else max(f.sk.feet[-1][1], f.sk.feet[1][1]) + 0.1 * f.sk.r
+    if not 0 <= y < H - 1:
+        return
+    under = canvas.getpixel((int(min(max(x, 0), canvas.width / pen.s - 1) * pen.s), int(y * pen.s)))
+    pen.oval(x, y, rx, rx * 0.16, palette.mix(under[:3], (40, 30, 60), 0.25))
+
+
 def _finish(image: Image.Image, scene: Scene, seed: int) -> Image.Image:
     """Time-of-day light over everything, then the style's palette."""
     tint = {"night": ((165, 175, 225), 0.35), "sunset": ((255, 214, 180), 0.5), "morning": ((255, 246, 236), 0.4)}
@@ -273,19 +294,17 @@ def _backdrop(canvas: Image.Image, scale: float, W: int, H: int, scene: Scene, r
 def render(attributes: dict, seed: int, width: int = 512, height: int = 512, style: str = "hayao") -> Image.Image:
     """Draw the record as an RGB picture of width x height; the same record and seed give the same bytes."""
     W, H = int(width), int(height)
-    look, scene = resolve(attributes, seed, style)
+    looks, scene = _looks(attributes, seed, style)
+    look = looks[0]
     rng = random.Random(seed)
     s = SUPERSAMPLE
     canvas = Image.new("RGB", (W * s, H * s), (255, 255, 255))
     lw = max(1.0, 1.5 * min(W, H) / 512)
     _, ctx = _backdrop(canvas, s, W, H, scene, rng, lw)
-    figures = _place(look, scene, seed, W, H)
-    shadow = palette.shade(ctx.c((120, 120, 120)), 0.1)
-    for f in figures:
-        if f.look.action == "flying" and scene.style != "face_paint":
-            x = f.sk.cx if f.sk else f.pet.cx
-            rr = (f.sk.r if f.sk else f.pet.r) * 1.6
-            ctx.pen.oval(x, H * 0.93, rr, rr * 0.22, palette.mix(shadow, ctx.c((100, 100, 100)), 0.5))
+    figures = _place(looks, scene, seed, W, H)
+    if scene.style != "face_paint" and look.action != "swimming":
+        for f in figures:
+            _ground_shadow(canvas, ctx.pen, f, H)
     for f in figures:
         _draw_figure(canvas, f, lw, rng, scene.setting)
         if look.action == "sleeping" and f.sk is not None and not f.lying:  # dozing in a portrait
@@ -316,11 +335,11 @@ def layout(attributes: dict, seed: int, width: int = 512, height: int = 512, sty
     hair box is hair, not hair plus background, in the standing pose without a hat.
     """
     W, H = int(width), int(height)
-    look, scene = resolve(attributes, seed, style)
+    looks, scene = _looks(attributes, seed, style)
     # the painters know where their window or open sky is: run them on a tiny throwaway canvas
     tiny = Image.new("RGB", (max(1, W // 16), max(1, H // 16)))
     boxes, _ = _backdrop(tiny, 1 / 16, W, H, scene, random.Random(seed), 1.0)
-    figures = [_regions(f) for f in _place(look, scene, seed, W, H)]
+    figures = [_regions(f) for f in _place(looks, scene, seed, W, H)]
     figures = [{k: (_clip(v, W, H) if v is not None else None) for k, v in f.items()} for f in figures]
     out: dict = {"sky": _clip(boxes["sky"], W, H), "ground": _clip(boxes["ground"], W, H), "figures": figures}
     for key in ("head", "hair", "eyes", "outfit", "body"):

@@ -136,11 +136,11 @@ def front(pen: Pen, style: str, f: HeadFrame, colour) -> None:
         pen.stroke(smooth([(hx + dx * 0.5 * r, hy - 0.95 * r), (hx + dx * 0.85 * r, hy - 0.6 * r),
                            (hx + dx * r, hy - 0.2 * r)], 4), dark, pen.lw * 0.8)
     shine = palette.light(colour, 0.55)
-    for a in range(206, 320, 19):
+    for a in range(214, 320, 24):
         ca, sa = math.cos(math.radians(a)), math.sin(math.radians(a))
         px, py = hx + 0.8 * r * ca, hy - 0.1 * r + 0.72 * r * sa
-        pen.flat([(px + ca * 0.13 * r, py + sa * 0.13 * r), (px - sa * 0.05 * r, py + ca * 0.05 * r),
-                  (px - ca * 0.13 * r, py - sa * 0.13 * r), (px + sa * 0.05 * r, py - ca * 0.05 * r)], shine)
+        pen.flat([(px + ca * 0.12 * r, py + sa * 0.12 * r), (px - sa * 0.035 * r, py + ca * 0.035 * r),
+                  (px - ca * 0.12 * r, py - sa * 0.12 * r), (px + sa * 0.035 * r, py - ca * 0.035 * r)], shine)
 
 
 def ties(pen: Pen, style: str, f: HeadFrame, tie) -> None:

@@ -49,7 +49,7 @@ def parts(look: Look, sk: Skeleton) -> dict:
     elif o == "hoodie":
         p.update(bottom="shorts" if small else "trousers", bottom_c=JEANS)
     elif o == "suit":
-        p.update(bottom_c=c if palette.luminance(c) < 200 else palette.shade(c, 0.1), shoes=BLACK_SHOE)
+        p.update(bottom_c=palette.shade(c, 0.12), shoes=BLACK_SHOE)
     elif o == "t-shirt":
         p.update(sleeve="short", bottom="shorts" if (small or look.subject in ("girl", "boy")) else "trousers")
     elif o == "jacket":
@@ -237,8 +237,8 @@ def _torso(pen: Pen, look: Look, sk: Skeleton, p: dict, rng) -> None:
         shirt = [(cx - 0.42 * r, ny - 0.04 * r), (cx + 0.42 * r, ny - 0.04 * r), (cx, ny + 1.3 * r)]
         pen.poly(shirt, WHITE, shade=None)
         pen.poly([(cx - 0.1 * r, ny + 0.1 * r), (cx + 0.1 * r, ny + 0.1 * r), (cx + 0.12 * r, ny + 1.0 * r),
-                  (cx, ny + 1.15 * r), (cx - 0.12 * r, ny + 1.0 * r)], look.accent if look.accent != c else (200, 40, 50),
-                 shade=0.3)
+                  (cx, ny + 1.15 * r), (cx - 0.12 * r, ny + 1.0 * r)],
+                 (200, 40, 50) if palette.distance(c, (200, 40, 50)) > 120 else (40, 60, 140), shade=0.3)
         for s in (-1, 1):
             pen.poly([(cx + s * 0.42 * r, ny - 0.04 * r), (cx + s * 0.1 * r, ny + 1.3 * r),
                       (cx + s * 0.6 * r, ny + 0.6 * r)], palette.shade(c, 0.12), shade=None)
@@ -400,7 +400,9 @@ def _face(pen: Pen, look: Look, sk: Skeleton) -> None:
             "crying": "teary"}.get(e, "open")
     if look.action == "sleeping":
         kind = "closed"
-    gaze = -0.6 if e == "shy" else (0.0 if look.action != "reading" else 0.0)
+    gaze = -0.6 if e == "shy" else 0.0
+    if look.action in ("walking", "running", "flying"):
+        gaze = 0.5 * sk.side_a  # looking where they are going
     if look.action == "reading" and kind == "open":
         kind = "half"
     strong = e in ("shy", "laughing", "crying") or (b.feminine and e == "smiling") or look.subject == "child"

@@ -43,7 +43,7 @@ BUILDS: dict[str, Build] = {
 NECK = 0.22
 
 # arm: (elbow, hand) for the active arm A and the other arm B; leg: (knee, foot) for legs A and B.
-STAND_ARM = ((0.13, 0.48), (0.2, 0.95))
+STAND_ARM = ((0.09, 0.48), (0.13, 0.96))
 STAND_LEG = ((0.05, 0.5), (0.07, 1.0))
 POSES: dict[str, dict] = {
     "standing": dict(a=STAND_ARM, b=STAND_ARM, la=STAND_LEG, lb=STAND_LEG),
