@@ -463,6 +463,9 @@ def analyse(text: str) -> Analysis:
     _replacements(items)
     out = Analysis("en")
     for k, it in enumerate(items):
+        if it.kind == "time_of_day" and it.value == "day" and k > 0 and items[k - 1].kind == "weather":
+            continue  # "a cloudy day", "a stormy day": the day is the weather's
+
         if it.kind == "color":
             slot = it.bound if it.bound in ("hair_color", "eye_color", "outfit_color") else \
                 ("color" if it.bound is None else None)
