@@ -202,3 +202,80 @@ def test_detect_lang():
 def test_odd_input_gives_a_valid_record(text):
     got = parse(text)
     assert validate(got.attributes) == got.attributes
+
+
+# Random combinations: every slot value, said in several ways, in one long sentence, so that
+# phrases, colour binding and negation are checked against each other (seeded, reproducible).
+ACTIONS = {"standing": ["standing", "stands"], "sitting": ["sitting", "seated"],
+           "running": ["running", "jogging", "sprinting"], "walking": ["walking", "strolling"],
+           "reading": ["reading a book", "reading"], "waving": ["waving"],
+           "dancing": ["dancing"], "sleeping": ["sleeping", "napping", "asleep"],
+           "singing": ["singing"], "eating": ["eating", "having lunch"],
+           "drinking": ["drinking tea", "sipping coffee"],
+           "playing guitar": ["playing guitar", "strumming a guitar"], "flying": ["flying"],
+           "swimming": ["swimming"]}
+SETTINGS = {"beach": ["on the beach", "at the seaside"], "cherry blossoms": ["under the cherry blossoms", "under a sakura tree"],
+            "forest": ["in a forest", "in the woods"], "city": ["in the city", "downtown"],
+            "classroom": ["in a classroom", "in class"], "park": ["in the park"],
+            "mountain": ["on a mountain", "on a hill"], "snow field": ["in a snow field", "on a snowy field"],
+            "street": ["on the street", "down the road"], "cafe": ["in a cafe", "at a coffee shop"],
+            "library": ["in the library"], "space": ["in outer space"], "garden": ["in a garden", "in the backyard"],
+            "rooftop": ["on a rooftop", "on the roof"], "lake": ["by a lake", "at the pond"],
+            "field": ["in a field", "in a meadow"], "castle": ["in a castle", "in a palace"],
+            "bedroom": ["in a bedroom"], "train station": ["at the train station", "at the railway station"],
+            "shrine": ["at a shrine", "at the temple"]}
+TIMES = {"morning": ["in the morning", "at dawn"], "day": ["during the day", "in the afternoon"],
+         "sunset": ["at sunset", "at dusk", "in the evening"], "night": ["at night", "at midnight"]}
+WEATHERS = {"sunny": ["on a sunny day", "in the sunshine"], "rain": ["in the rain", "while it is raining"],
+            "snow": ["while it is snowing", "in the snow"], "cloudy": ["on a cloudy day", "under an overcast sky"]}
+STYLES = {"hayao": ["in Ghibli style", "Miyazaki style"], "shinkai": ["in Makoto Shinkai style"],
+          "paprika": ["in the style of Satoshi Kon", "Paprika style"], "face_paint": ["as a portrait", "as a headshot"]}
+SUBJECTS = {"girl": ["girl", "young woman"], "boy": ["boy", "young man"], "woman": ["woman", "lady"],
+            "man": ["man", "gentleman"], "child": ["child", "kid"], "cat": ["cat", "kitten"], "dog": ["dog", "puppy"]}
+HAIR_COLORS = ["black", "brown", "blonde", "red", "orange", "green", "blue", "purple", "pink", "white", "silver", "gray"]
+
+
+def _random_description(rng):
+    from dialog.attributes import slot_values
+
+    subject = rng.choice(list(SUBJECTS))
+    exp, parts = {"subject": subject}, []
+    hair_color, hair_style = rng.choice(HAIR_COLORS + [None]), rng.choice(["long", "short", "curly", None])
+    if hair_color or hair_style:
+        parts.append("with " + " ".join(x for x in (hair_style, hair_color) if x) + " hair")
+        exp.update({k: v for k, v in (("hair_color", hair_color), ("hair_style", hair_style)) if v})
+    eye = rng.choice(HAIR_COLORS[:1] + HAIR_COLORS[3:] + [None])
+    if eye:
+        parts.append(f"and {eye} eyes")
+        exp["eye_color"] = eye
+    outfit = rng.choice(slot_values("outfit") + [None])
+    if outfit:
+        color = rng.choice(HAIR_COLORS[3:] + [None])
+        parts.append(f"wearing a {color + ' ' if color else ''}{outfit}")
+        exp["outfit"] = outfit
+        if color:
+            exp["outfit_color"] = color
+    acc = rng.sample(slot_values("accessories"), rng.choice([0, 1, 2]))
+    if acc:
+        parts.append("with a " + " and a ".join(acc))
+        exp["accessories"] = sorted(acc)
+    for slot, table in (("action", ACTIONS), ("setting", SETTINGS), ("time_of_day", TIMES),
+                        ("weather", WEATHERS), ("style", STYLES)):
+        value = rng.choice(list(table) + [None, None])
+        if value:
+            parts.append(rng.choice(table[value]))
+            exp[slot] = value
+    return f"a {rng.choice(SUBJECTS[subject])} " + " ".join(parts), exp
+
+
+def test_random_combinations():
+    import random
+
+    rng = random.Random(7)
+    wrong = []
+    for _ in range(300):
+        text, exp = _random_description(rng)
+        got = parse(text, "en").attributes
+        if got != validate(exp):
+            wrong.append(f"{text}\n   got {got}\n  want {exp}")
+    assert not wrong, "\n".join(wrong[:10])

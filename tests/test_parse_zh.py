@@ -152,3 +152,81 @@ def test_negation_removes(text, removed):
     got = parse(text)
     assert got.removed == removed
     assert not set(got.attributes.get("accessories", [])) & removed
+
+
+# Random combinations in one sentence (seeded): every slot value, in several wordings, around
+# the 的-phrase structure Chinese descriptions use.
+SUBJ = {"girl": ["女孩", "少女", "小姑娘"], "boy": ["男孩", "少年", "男生"], "woman": ["女人", "女士"],
+        "man": ["男人", "大叔"], "child": ["孩子", "小朋友"], "cat": ["猫", "小猫"], "dog": ["狗", "小狗"]}
+COL = {"black": "黑色", "brown": "棕色", "red": "红色", "orange": "橙色", "green": "绿色", "blue": "蓝色",
+       "purple": "紫色", "pink": "粉色", "white": "白色", "silver": "银色", "gray": "灰色"}
+HS = {"long": "长发", "short": "短发", "ponytail": "马尾", "twintails": "双马尾", "braid": "辫子",
+      "bob": "波波头", "curly": "卷发"}
+OUT = {"dress": ["连衣裙", "裙子"], "school uniform": ["校服", "水手服"], "kimono": ["和服", "浴衣"],
+       "hoodie": ["卫衣", "连帽衫"], "suit": ["西装"], "t-shirt": ["T恤"], "jacket": ["夹克"],
+       "sweater": ["毛衣"], "coat": ["大衣", "风衣"], "swimsuit": ["泳衣"], "armor": ["盔甲"],
+       "shirt": ["衬衫"], "skirt": ["短裙"]}
+ACC = {"glasses": "眼镜", "hat": "帽子", "headphones": "耳机", "ribbon": "蝴蝶结", "scarf": "围巾",
+       "cat ears": "猫耳", "umbrella": "雨伞", "backpack": "背包", "crown": "王冠", "mask": "面具",
+       "earrings": "耳环"}
+ACT = {"standing": ["站着"], "sitting": ["坐着"], "running": ["奔跑", "跑步"], "walking": ["散步", "漫步"],
+       "reading": ["看书", "读书"], "waving": ["挥手"], "dancing": ["跳舞"], "sleeping": ["睡觉", "打盹"],
+       "singing": ["唱歌"], "eating": ["吃东西"], "drinking": ["喝茶", "喝咖啡"],
+       "playing guitar": ["弹吉他"], "flying": ["飞翔"], "swimming": ["游泳"]}
+SET = {"beach": ["海边", "沙滩上"], "cherry blossoms": ["樱花树下"], "forest": ["森林里", "树林里"],
+       "city": ["城市里"], "classroom": ["教室里"], "park": ["公园里"], "mountain": ["山上"],
+       "snow field": ["雪地里"], "street": ["街上"], "cafe": ["咖啡馆里", "咖啡厅里"], "library": ["图书馆里"],
+       "space": ["太空中"], "garden": ["花园里"], "rooftop": ["屋顶上", "天台上"], "lake": ["湖边"],
+       "field": ["田野里", "草地上"], "castle": ["城堡里"], "bedroom": ["卧室里"], "train station": ["车站"],
+       "shrine": ["神社里"]}
+TIME = {"morning": ["早上", "清晨"], "day": ["白天"], "sunset": ["黄昏", "傍晚"], "night": ["晚上", "夜里"]}
+WEA = {"sunny": ["晴天"], "rain": ["下雨天", "雨中"], "snow": ["下雪天"], "cloudy": ["阴天"]}
+STY = {"hayao": ["宫崎骏风格", "吉卜力风格"], "shinkai": ["新海诚风格"], "paprika": ["今敏风格"], "face_paint": ["头像"]}
+
+
+def _random_description(rng):
+    s = rng.choice(list(SUBJ))
+    exp, pre, mods = {"subject": s}, [], []
+    for slot, table in (("time_of_day", TIME), ("weather", WEA)):
+        v = rng.choice(list(table) + [None, None])
+        if v:
+            pre.append(rng.choice(table[v]))
+            exp[slot] = v
+    hc, hs = rng.choice(list(COL) + [None]), rng.choice(list(HS) + [None])
+    if hc or hs:
+        mods.append((COL[hc] if hc else "") + (HS[hs] if hs else "头发"))
+        exp.update({k: v for k, v in (("hair_color", hc), ("hair_style", hs)) if v})
+    ec = rng.choice(list(COL) + [None, None])
+    if ec:
+        mods.append(COL[ec] + "眼睛")
+        exp["eye_color"] = ec
+    o = rng.choice(list(OUT) + [None])
+    if o:
+        oc = rng.choice(list(COL) + [None])
+        mods.append("穿着" + (COL[oc] if oc else "") + rng.choice(OUT[o]))
+        exp["outfit"] = o
+        if oc:
+            exp["outfit_color"] = oc
+    acc = rng.sample(list(ACC), rng.choice([0, 1, 2]))
+    if acc:
+        mods.append("戴着" + "和".join(ACC[a] for a in acc))
+        exp["accessories"] = sorted(acc)
+    st, a, se = (rng.choice(list(t) + [None]) for t in (STY, ACT, SET))
+    exp.update({k: v for k, v in (("style", st), ("action", a), ("setting", se)) if v})
+    text = ((rng.choice(STY[st]) + ",") if st else "") + "".join(p + "," for p in pre) + "一个" + \
+        "、".join(mods) + ("的" if mods else "") + rng.choice(SUBJ[s]) + \
+        (("在" + rng.choice(SET[se])) if se else "") + (rng.choice(ACT[a]) if a else "")
+    return text, exp
+
+
+def test_random_combinations():
+    import random
+
+    rng = random.Random(11)
+    wrong = []
+    for _ in range(300):
+        text, exp = _random_description(rng)
+        got = parse(text).attributes
+        if got != validate(exp):
+            wrong.append(f"{text}\n   got {got}\n  want {exp}")
+    assert not wrong, "\n".join(wrong[:10])
