@@ -292,12 +292,12 @@ class Session:
         self.stopped_by_signal = False
 
     def run(self, source, *, realtime: bool = False, one_turn_at_a_time: bool = False,
-            subscribers: Iterable[Callable] = ()) -> int:
+            subscribers: Iterable[Callable] = (), linger: bool = False) -> int:
         """Run until the source is exhausted (files) or a stop (Ctrl-C, SIGTERM, the window closed).
 
         `source` is an iterable of Blocks or a function bus -> source (the microphone reports
         on the bus). Models are loaded and warmed first, so the session clock starts when
-        listening does.
+        listening does. `linger` keeps a window open after the input ends, until it is closed.
         """
         from assistant.events import JsonLinesSink
         from assistant.image.artist import Artist
@@ -350,11 +350,17 @@ class Session:
                 pipeline.run(blocks)
             except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread
                 failure.append(exc)
-            finally:
                 stop.set()
+            else:
+                if not (linger and screen is not None and self.display_mode == "window"):
+                    stop.set()
+                elif not stop.is_set():
+                    print("(the conversation is over: close the window or press Ctrl-C to end)",
+                          file=sys.stderr, flush=True)
 
         worker = threading.Thread(target=work, name="audio", daemon=True)
         restore = self._install_signals(stop)
+        screen = None
         try:
             screen = display(bus) if display is not None else None
             worker.start()

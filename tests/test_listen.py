@@ -1,0 +1,141 @@
+"""`listen --audio-in`: espeak-ng speech through the real VAD, whisper, dialog, TTS and artist."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.audio_fixtures import compose, speak, to_channels, write_wav
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+
+
+def _listen(*args, timeout=240):
+    return subprocess.run([sys.executable, str(ROOT / "run_assistant.py"), "listen", *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+def _fresh(name: str) -> Path:
+    out = ROOT / "tests" / "artifacts" / name
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    return out
+
+
+def _events(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _first(events, kind, after=-1):
+    for i, e in enumerate(events):
+        if i > after and e["type"] == kind:
+            return i
+    raise AssertionError(f"no {kind} event after #{after}: {[e['type'] for e in events]}")
+
+
+def _quiet_config(out: Path) -> Path:
+    # Test pictures stay out of the person's gallery.
+    config = out / "config.toml"
+    config.write_text("[gallery]\nenabled = false\n")
+    return config
+
+
+@pytest.mark.slow
+def test_english_dialog_ends_in_the_corrected_picture():
+    out = _fresh("listen_en")
+    # Three files played back to back as one stream, the second a 44.1 kHz stereo file.
+    lines = ["draw a boy with black hair reading on the beach", "no, a girl", "yes"]
+    paths = []
+    for i, text in enumerate(lines):
+        rate, channels = (44100, 2) if i == 1 else (16000, 1)
+        audio, _ = compose([0.6, speak(text, "en", rate), 1.4], rate)
+        paths.append(write_wav(out / f"{i}.wav", to_channels(audio, channels), rate))
+    args = []
+    for p in paths:
+        args += ["--audio-in", p]
+    done = _listen(*args, "--tts-out", out / "tts", "--image-out", out / "pictures",
+                   "--events", out / "events.jsonl", "--json", "--config", _quiet_config(out))
+    assert done.returncode == 0, done.stderr
+    events = _events(out / "events.jsonl")
+    # --json prints the same stream on stdout.
+    assert [json.loads(line) for line in done.stdout.splitlines()] == events
+
+    # The first turn in order: its segment, its transcript, its understanding, the spoken confirmation.
+    speech = _first(events, "speech")
+    transcript = _first(events, "transcript", speech)
+    understood = _first(events, "understood", transcript)
+    say = _first(events, "say", understood)
+    assert events[understood]["intent"] == "describe"
+    assert events[understood]["attributes"]["subject"] == "boy"
+    confirmation = Path(events[say]["audio_path"])
+    assert confirmation.is_file() and confirmation.parent == out / "tts" and confirmation.name == "001-en.wav"
+    assert "reading" in events[say]["text"] and events[say]["lang"] == "en"
+    assert 0.0 <= events[transcript]["confidence"] <= 1.0 and events[transcript]["asr_seconds"] > 0
+
+    assert len([e for e in events if e["type"] == "speech"]) == 3
+    for e in events:
+        if e["type"] == "speech":
+            assert 0 <= e["start"] < e["end"]
+    intents = [e["intent"] for e in events if e["type"] == "understood"]
+    assert intents == ["describe", "correct", "confirm"], intents
+    images = [e for e in events if e["type"] == "image"]
+    assert len(images) == 1
+    assert images[0]["attributes"] == {"subject": "girl", "hair_color": "black", "action": "reading",
+                                       "setting": "beach"}
+    assert Path(images[0]["path"]).is_file() and Path(images[0]["path"]).parent == out / "pictures"
+    says = [e for e in events if e["type"] == "say"]
+    assert all(Path(e["audio_path"]).is_file() for e in says)
+    assert not [e for e in events if e["type"] == "error"]
+
+
+@pytest.mark.slow
+def test_chinese_description_keeps_what_recognition_heard():
+    from dialog.parse import parse
+
+    out = _fresh("listen_zh")
+    said = "画一个蓝发少女站在樱花树下"
+    expected = {"subject": "girl", "hair_color": "blue", "action": "standing", "setting": "cherry blossoms"}
+    audio, _ = compose([0.6, speak(said, "zh"), 1.4])
+    wav = write_wav(out / "zh.wav", audio, 16000)
+    done = _listen("--audio-in", wav, "--tts-out", out / "tts", "--image-out", out / "pictures",
+                   "--events", out / "events.jsonl", "--config", _quiet_config(out))
+    assert done.returncode == 0, done.stderr
+    assert "heard" in done.stdout and "understood" in done.stdout  # the readable timeline
+    events = _events(out / "events.jsonl")
+    transcripts = [e for e in events if e["type"] == "transcript"]
+    assert len(transcripts) == 1 and transcripts[0]["lang"] == "zh", transcripts
+    heard = transcripts[0]["text"]
+    survived = {k: v for k, v in parse(heard, "zh").attributes.items() if expected.get(k) == v}
+    understood = [e for e in events if e["type"] == "understood"]
+    assert len(understood) == 1
+    got = understood[0]["attributes"]
+    assert survived.items() <= got.items(), (heard, survived, understood[0])
+    says = [e for e in events if e["type"] == "say"]
+    assert says and says[0]["lang"] == "zh" and Path(says[0]["audio_path"]).is_file()
+
+
+def test_bad_wav_files_end_with_one_clear_line():
+    out = _fresh("listen_bad")
+    good, _ = compose([0.2, 0.2])
+    write_wav(out / "good.wav", good, 16000)
+    (out / "text.wav").write_text("this is not audio\n")
+    (out / "empty.wav").write_bytes(b"")
+    import soundfile
+
+    soundfile.write(out / "float.wav", np.zeros(1600, dtype=np.float32), 16000, subtype="FLOAT")
+    cases = {"text.wav": "not a readable WAV", "empty.wav": "empty", "float.wav": "16-bit",
+             "missing.wav": "does not exist"}
+    for name, words in cases.items():
+        done = _listen("--audio-in", out / "good.wav", "--audio-in", out / name, timeout=60)
+        lines = done.stderr.strip().splitlines()
+        assert done.returncode != 0, name
+        assert len(lines) == 1 and lines[0].startswith("error: "), (name, done.stderr)
+        assert name in lines[0] and words in lines[0] and "fix:" in lines[0], lines[0]
+        assert "Traceback" not in done.stderr and done.stdout == ""
