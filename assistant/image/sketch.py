@@ -71,7 +71,7 @@ def _place(looks: list[Look], scene: Scene, seed: int, W: int, H: int) -> list[F
             if portrait:
                 ground = H * 0.42 + 3.25 * r
             elif look.action == "flying":
-                ground = H * 0.72
+                ground = H * 0.64
             elif look.action == "swimming":
                 ground = H * 0.98
             cx = W / 2 + (i - (n - 1) / 2) * min(slot, 5.2 * r)
@@ -233,7 +233,7 @@ def _ground_shadow(canvas: Image.Image, pen: Pen, f: Figure, H: int) -> None:
     if f.lying:
         return
     if f.pet is not None:
-        x, y, rx = f.pet.cx, f.pet.ground, 2.0 * f.pet.r
+        x, y, rx = f.pet.cx, (H * 0.93 if f.look.action == "flying" else f.pet.ground), 2.0 * f.pet.r
     else:
         x, rx = f.sk.cx, 1.5 * f.sk.r
         y = H * 0.93 if f.look.action == "flying" else max(f.sk.feet[-1][1], f.sk.feet[1][1]) + 0.1 * f.sk.r
@@ -288,7 +288,14 @@ def _backdrop(canvas: Image.Image, scale: float, W: int, H: int, scene: Scene, r
     light = sky.Light(scene.time, scene.weather, "hayao" if scene.style == "face_paint" else scene.style,
                       indoor=scene.setting in INDOOR)
     ctx = scene_mod.Ctx(canvas, pen, W, H, rng, light, scene.style)
-    return scene_mod.paint(ctx, scene.setting), ctx
+    boxes = scene_mod.paint(ctx, scene.setting)
+    if scene.weather == "snow" and scene.setting not in INDOOR + ("snow field", "space"):
+        # snow settles: the ground turns pale under the flakes
+        x0, y0, x1, y1 = (int(v * scale) for v in boxes["ground"])
+        if x1 > x0 and y1 > y0:
+            ground = canvas.crop((x0, y0, x1, y1))
+            canvas.paste(Image.blend(ground, Image.new("RGB", ground.size, (240, 244, 252)), 0.55), (x0, y0))
+    return boxes, ctx
 
 
 def render(attributes: dict, seed: int, width: int = 512, height: int = 512, style: str = "hayao") -> Image.Image:

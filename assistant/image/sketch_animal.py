@@ -63,7 +63,7 @@ def coat_region(f: AnimalFrame):
     bx, by = f.body
     r = f.r
     if f.lying:
-        return (bx - 0.5 * r, by - 0.45 * r, bx + 0.5 * r, by - 0.05 * r)
+        return (bx + 0.05 * r, by - 0.5 * r, bx + 0.75 * r, by - 0.05 * r)
     return (bx - 0.95 * r, by - 0.55 * r, bx - 0.6 * r, by + 0.0 * r)
 
 
@@ -99,6 +99,10 @@ def draw(pen: Pen, look: Look, f: AnimalFrame, rng) -> None:
     if f.lying:
         pen.ellipse(bx, by, 1.9 * r, 0.75 * r, fur, shade=0.25)
         pen.ellipse(bx - 0.2 * r, by + 0.25 * r, 1.2 * r, 0.35 * r, belly, shade=None, outline=False)
+        if look.outfit:  # a little coat over the curled-up back
+            coat = smooth([(bx - 0.95 * r, by - 0.5 * r), (bx, by - 0.82 * r), (bx + 0.95 * r, by - 0.5 * r),
+                           (bx + 1.0 * r, by + 0.2 * r), (bx - 1.0 * r, by + 0.2 * r)], 4, closed=True)
+            pen.poly(coat, look.cloth, shade=0.25)
         for k in (-1, 1):
             pen.ellipse(f.hx + k * 0.45 * r, f.ground - 0.25 * r, 0.35 * r, 0.22 * r, fur, shade=0.2)
     else:
@@ -122,8 +126,10 @@ def draw(pen: Pen, look: Look, f: AnimalFrame, rng) -> None:
             paw = (bx + k * 0.4 * r, f.ground - 0.12 * r)
             if raise_paw and k == s:
                 paw = (bx + k * 1.3 * r, by - 1.6 * r)
-            elif look.action in ("reading", "eating", "drinking", "playing guitar") :
+            elif look.action in ("reading", "eating", "drinking", "playing guitar"):
                 paw = (bx + k * 0.3 * r, by - 0.2 * r)
+            elif look.action in ("walking", "running") and k == s:  # one forepaw lifted mid-step
+                paw = (bx + k * 0.55 * r, f.ground - 0.55 * r)
             pen.limb([top, paw], 0.42 * r, fur)
             pen.ellipse(paw[0], paw[1], 0.28 * r, 0.2 * r, fur, shade=0.2)
             for t in (-1, 1):
@@ -165,7 +171,7 @@ def _head(pen: Pen, look: Look, f: AnimalFrame, fur, belly, cat: bool) -> None:
     kind = "closed" if look.action == "sleeping" else {"laughing": "happy", "angry": "angry", "surprised": "surprised",
                                                         "serious": "half", "sad": "sad", "crying": "teary"}.get(e, "open")
     for k in (-1, 1):
-        face.eye(pen, hx + k * 0.45 * r, hy + 0.05 * r, 0.22 * r, 0.26 * r, look.eyes, k, kind, False)
+        face.eye(pen, hx + k * 0.45 * r, hy + 0.05 * r, 0.22 * r, 0.26 * r, look.eyes, k, kind, False, slit=cat, pet=True, lid=fur)
     face.blush(pen, hx, hy + 0.42 * r, 0.62 * r, r, 0.45, hatch=e in ("shy",))
     if cat:
         pen.poly([(hx - 0.09 * r, hy + 0.38 * r), (hx + 0.09 * r, hy + 0.38 * r), (hx, hy + 0.48 * r)], (240, 130, 150),
@@ -224,6 +230,10 @@ def _props(pen: Pen, look: Look, f: AnimalFrame, an: acc.Anchors) -> None:
     elif a in ("singing", "dancing"):
         for k, (dx, dy) in enumerate(((1.7, -0.9), (-1.9, -0.4), (2.1, 0.6))):
             props.note(pen, f.hx + dx * r * s, f.hy + dy * r, 0.5 * r, (240, 90, 140) if k % 2 else (90, 140, 240))
+    elif a == "walking":
+        for k in (1, 2):
+            pen.stroke(arc(bx, f.ground - 0.3 * r, (1.3 + 0.35 * k) * r, (0.5 + 0.2 * k) * r, 160 if s > 0 else -20,
+                           200 if s > 0 else 20, 5), (150, 150, 170), pen.lw * 1.1)
     elif a == "running":
         for k in range(4):
             y = by - 1.0 * r + k * 0.7 * r

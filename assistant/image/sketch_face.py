@@ -13,7 +13,7 @@ BLUSH = (255, 120, 140)
 
 
 def eye(pen: Pen, x: float, y: float, w: float, h: float, iris, side: int, kind: str, lashes: bool,
-        look: float = 0.0) -> None:
+        look: float = 0.0, slit: bool = False, pet: bool = False, lid=None) -> None:
     """One eye at (x, y), half size w x h; side is -1/1 for the viewer's left/right eye."""
     ink = (40, 28, 40)
     lw = max(pen.lw * 1.6, h * 0.2)
@@ -28,21 +28,27 @@ def eye(pen: Pen, x: float, y: float, w: float, h: float, iris, side: int, kind:
             pen.stroke([(px, py), (px + (t - 0.5) * w * 0.5, py + 0.3 * h)], ink, pen.lw)
         return
     small = kind == "surprised"
-    pen.oval(x, y + 0.05 * h, w * 1.02, h * 0.98, WHITE)
     ix = x + look * w * 0.3
     iw, ih = (w * 0.5, h * 0.55) if small else (w * 0.8, h * 0.9)
     iy = y + (0.0 if small else 0.1 * h)
+    if pet and not small:  # pets: one big shiny iris, outlined, no white showing
+        pen.oval(x, y + 0.05 * h, w * 1.08, h * 1.02, ink)
+        ix, iy, iw, ih = x, y + 0.05 * h, w * 0.96, h * 0.92
+    else:
+        pen.oval(x, y + 0.05 * h, w * 1.02, h * 0.98, WHITE)
     pen.oval(ix, iy, iw, ih, palette.shade(iris, 0.45))
     pen.oval(ix, iy + ih * 0.15, iw * 0.86, ih * 0.8, iris)
     pen.oval(ix, iy + ih * 0.55, iw * 0.6, ih * 0.28, palette.light(iris, 0.45))
-    pen.oval(ix, iy + ih * 0.05, iw * 0.42, ih * 0.48, palette.shade(iris, 0.7))
+    pen.oval(ix, iy + ih * 0.05, iw * (0.16 if slit else 0.42), ih * (0.7 if slit else 0.48), palette.shade(iris, 0.7))
     pen.dot(ix - iw * 0.38, iy - ih * 0.32, iw * 0.36, WHITE)
     pen.dot(ix + iw * 0.35, iy + ih * 0.42, iw * 0.16, WHITE)
     if kind == "teary":
         pen.dot(ix + iw * 0.1, iy - ih * 0.45, iw * 0.2, WHITE)
         pen.stroke([(x - w * 0.8, y + h * 0.8), (x + w * 0.8, y + h * 0.8)], (200, 235, 255), pen.lw * 1.2)
-    skin = palette.SKIN
+    skin = lid or palette.SKIN  # half-closed lids are painted in the face's own colour
     inner = -side  # toward the nose
+    if pet and kind not in ("half", "angry", "sad"):
+        return
     if kind == "half":       # serious: the upper lid comes down
         pen.flat([(x - w * 1.2, y - h * 1.3), (x + w * 1.2, y - h * 1.3), (x + w * 1.2, y - h * 0.3),
                   (x - w * 1.2, y - h * 0.3)], skin)
