@@ -91,8 +91,14 @@ def guard() -> frozenset[str]:
 @lru_cache(maxsize=4096)
 def correct_en(token: str) -> str | None:
     """The lexicon key a misheard token most likely stands for, or None."""
+    if token in guard():
+        return None
+    return _nearest(token)
+
+
+def _nearest(token: str) -> str | None:
     limit = max_edits(token)
-    if not limit or not token.isalpha() or token in guard():
+    if not limit or not token.isalpha():
         return None
     best: tuple[int, str] | None = None
     targets = _targets()
@@ -138,19 +144,9 @@ def _whisper_words() -> set[str]:
 
 
 def regenerate_guard() -> int:
-    words = _whisper_words()
     table = lexicon.table("en")
-    guarded = set()
-    targets = [f for group in _targets().values() for f, _ in group]
-    for w in words:
-        lim = max_edits(w)
-        if not lim or w in table or w.rstrip("s") in table:
-            continue
-        for form in targets:
-            flim = min(lim, max_edits(form))
-            if flim and distance(w, form, flim) <= flim:
-                guarded.add(w)
-                break
+    guarded = {w for w in _whisper_words()
+               if w not in table and w.rstrip("s") not in table and _nearest(w) is not None}
     # Slips we do want corrected even though Whisper knows them as words.
     guarded -= set(lexicon.EN_SOUNDALIKE)
     with open(GUARD_PATH, "w", encoding="utf-8") as f:

@@ -220,7 +220,7 @@ EN: dict[str, dict[str, str]] = {
     "expression": {
         "smiling": "smiling|smiles|smile|smiley|grinning|grins|grin|happy|cheerful|joyful|"
                    "glad|beaming|smilin|with a smile|big smile|bright smile|gentle smile|"
-                   "delighted|pleased|happier|smiley face|cheery|merry|jolly|happily|smilling|smileing",
+                   "delighted|pleased|happier|smiley face|cheery|excited|overjoyed|merry|jolly|happily|smilling|smileing",
         "laughing": "laughing|laughs|laugh|giggling|giggles|giggle|chuckling|chuckles|"
                     "laughter|cracking up|laughin|lauging|laghing",
         "crying": "crying|cries|cry|weeping|weeps|sobbing|sobs|in tears|teary|tearful|"
@@ -231,9 +231,10 @@ EN: dict[str, dict[str, str]] = {
                      "surprise|in surprise|wide-eyed|wide eyed|suprised|surprized|gasping",
         "serious": "serious|stern|solemn|stoic|determined|focused|straight face|"
                    "straight-faced|expressionless|emotionless|"
-                   "no expression|blank expression|serios|seriously",
+                   "no expression|blank expression|serios|seriously|pensive|thoughtful|"
+                   "solemnly",
         "shy": "shy|blushing|blush|blushes|bashful|embarrassed|timid|flustered|shyly|"
-               "sheepish|coy|red-faced|red faced|shyness",
+               "sheepish|coy|red-faced|red faced|shyness|nervous|nervously|awkward",
         "sad": "sad|unhappy|sorrowful|gloomy|melancholy|melancholic|depressed|lonely|"
                "upset|heartbroken|miserable|sadder|unhappier|sadly|mournful|downcast|dejected|glum|"
                "blue mood|forlorn|sadness|sorrow|gloomily",
@@ -306,18 +307,20 @@ EN: dict[str, dict[str, str]] = {
         "night": "night|nights|nighttime|night time|night-time|at night|midnight|tonight|"
                  "starry night|starry sky|moonlight|moonlit|under the moon|under the stars|"
                  "full moon|at midnight|late at night|dark night|moonlit night|nite|"
-                 "knight time|nightime|overnight|night sky",
+                 "knight time|nightime|overnight|night sky|moon|the moon|moonrise|stars|starry|"
+                 "after dark|in the dark|crescent moon|starlight|starlit",
     },
     "weather": {
         "sunny": "sunny|sunshine|sunlit|sunlight|clear sky|clear skies|bright sun|"
                  "sunny day|sun|sunny weather|blue sky|blue skies|sunnny|sunshiny",
         "rain": "rain|rainy|raining|rains|rainfall|drizzle|drizzling|downpour|storm|stormy|"
                 "thunderstorm|in the rain|showers|rainy day|pouring|rainstorm|raindrops|"
-                "raning|rainning|reign",
+                "raning|rainning|reign|thunder|lightning|thundering",
         "snow": "snow|snowing|snowy|snowfall|snowflakes|snowflake|blizzard|snows|"
                 "snowstorm|in the snow|falling snow|snowy day|snoing|snowwing",
         "cloudy": "cloudy|clouds|overcast|cloudy sky|grey sky|gray sky|gloomy sky|"
-                  "cloud|clouded|foggy|fog|misty|mist|haze|hazy|cloudly|cloudey",
+                  "cloud|clouded|foggy|fog|misty|mist|haze|hazy|cloudly|cloudey|gloomy day|"
+                  "grey day|gray day|overcast day",
     },
     "style": {
         "hayao": "miyazaki|hayao miyazaki|hayao|ghibli|studio ghibli|ghibli style|"
@@ -343,7 +346,7 @@ EN: dict[str, dict[str, str]] = {
              "shoe|boots|boot|sneakers|socks|stockings|gloves|glove|tie|necklace|collar|"
              "wings|wing|tail|tails|butterfly|butterflies|bird|birds|fish|apple|leaves|"
              "leaf|tree|trees|grass|water|lantern|lanterns|lights|fire|book|books|"
-             "cup|mug|phone|sword|swords|staff|wand|horse|dragon|moon|star|stars|sun rays|"
+             "cup|mug|phone|sword|swords|staff|wand|horse|dragon|sun rays|"
              "smoke|lipstick|nails|nail polish|makeup|bench|chair|sofa|couch|table|desk|"
              "bowl|plate|cake|tea|coffee|kite|waves|wave|petals|feather|feathers|fox|"
              "rabbit|bunny|bear|teddy bear|panda|bracelet|ring|rings|belt|watch|scooter|"
@@ -363,7 +366,8 @@ EN_SOUNDALIKE: dict[str, str] = {
     "bleu": "blue", "bloned": "blonde", "blande": "blonde", "blondish": "blonde",
     "hoddie": "hoodie", "hodie": "hoodie", "kimino": "kimono", "kimonno": "kimono",
     "wite": "white", "whight": "white", "whit": "white", "bluu": "blue", "siver": "silver",
-    "garl": "girl", "gurl": "girl", "gril": "girl", "grils": "girls", "boi": "boy",
+    "garl": "girl", "gurl": "girl", "gril": "girl", "catgirl": "cat ears girl", "catgirls": "cat ears girls",
+    "nekogirl": "cat ears girl", "kemonomimi": "cat ears", "grils": "girls", "boi": "boy",
     "womn": "woman", "wooman": "woman", "kiten": "kitten", "dogg": "dog", "kat": "cat",
     "kats": "cats", "puppie": "puppy", "chlid": "child", "childs": "children",
     "mourning": "morning", "waiving": "waving", "nite": "night", "rein": "rain",
@@ -496,15 +500,15 @@ ZH: dict[str, dict[str, str]] = {
     },
     "expression": {
         "smiling": "微笑|笑|笑着|笑容|面带微笑|开心|高兴|快乐|笑眯眯|笑盈盈|甜甜地笑|"
-                   "笑嘻嘻|愉快|幸福|喜悦|微笑着|笑脸|欢快|乐呵呵|开开心心|开心的",
+                   "笑嘻嘻|愉快|幸福|喜悦|微笑着|笑脸|欢快|乐呵呵|开开心心|开心的|兴奋|快活",
         "laughing": "大笑|哈哈大笑|开怀大笑|笑哈哈|放声大笑|笑出声|捧腹大笑|笑得很开心|咯咯笑|"
                     "哈哈笑|狂笑",
         "crying": "哭|哭泣|流泪|哭着|落泪|哭哭|大哭|哭鼻子|抽泣|泪流满面|眼泪|含泪|哭了|泪",
         "angry": "生气|愤怒|发怒|怒|恼火|气愤|发火|生气的|气鼓鼓|怒气冲冲|暴怒|不爽|愤怒的|"
                  "气呼呼|火大",
         "surprised": "惊讶|吃惊|震惊|惊奇|惊喜|惊呆|目瞪口呆|吓一跳|吓了一跳|诧异|惊讶的|惊愕",
-        "serious": "严肃|认真|冷酷|冷静|面无表情|严肃的|一本正经|沉着|冷漠|高冷|专注|坚定",
-        "shy": "害羞|脸红|羞涩|腼腆|害臊|羞答答|不好意思|娇羞|羞红|害羞的|红着脸",
+        "serious": "严肃|认真|冷酷|冷静|面无表情|严肃的|一本正经|沉着|冷漠|高冷|专注|坚定|沉思",
+        "shy": "害羞|脸红|羞涩|腼腆|害臊|羞答答|不好意思|娇羞|羞红|害羞的|红着脸|紧张",
         "sad": "难过|悲伤|伤心|忧伤|哀伤|沮丧|忧郁|难受|悲哀|孤独|寂寞|失落|郁闷|不开心|"
                "不高兴|伤感|悲伤的|难过的|伤心的|落寞|愁眉苦脸",
     },
@@ -544,10 +548,11 @@ ZH: dict[str, dict[str, str]] = {
         "sunset": "黄昏|傍晚|日落|夕阳|晚霞|落日|夕阳西下|黄昏时|薄暮|暮色|晚景|夕照|余晖|"
                   "黄昏时分|日暮|太阳落山|傍晚时分",
         "night": "晚上|夜晚|夜里|夜间|深夜|夜|半夜|星空|月光|月下|夜空|黑夜|午夜|夜色|"
-                 "夜景|月夜|星夜|今晚|晚间|夜幕|月光下|星光|夜里的|晚上的",
+                 "夜景|月夜|星夜|今晚|晚间|夜幕|月光下|星光|夜里的|晚上的|月亮|星星|满月|"
+                 "繁星|星空下",
     },
     "weather": {
-        "sunny": "晴天|蓝天|蓝天下|晴朗|阳光明媚|阳光|艳阳|晴|艳阳天|烈日|阳光灿烂|蓝天白云|大晴天|日光|"
+        "sunny": "晴天|蓝天|蓝天下|晒太阳|晴朗|阳光明媚|阳光|艳阳|晴|艳阳天|烈日|阳光灿烂|蓝天白云|大晴天|日光|"
                  "晴空|阳光下",
         "rain": "下雨|雨天|雨中|雨|大雨|小雨|雨里|暴雨|细雨|下着雨|雨水|阵雨|毛毛雨|雷雨|"
                 "下雨天|淋雨|雨夜|雨滴|落雨|风雨",
@@ -567,7 +572,7 @@ ZH: dict[str, dict[str, str]] = {
     "thing": {
         "_": "胡子|胡须|车|汽车|自行车|天空|天|墙|房子|门|球|气球|包|包包|鞋|鞋子|靴子|袜子|"
              "手套|领带|项链|翅膀|尾巴|蝴蝶|鸟|鱼|金鱼|苹果|叶子|树叶|树|草|水|灯笼|灯|火|"
-             "书|杯子|手机|剑|魔杖|马|龙|月亮|星星|太阳|蛋糕|茶|咖啡|风筝|羽毛|狐狸|兔子|熊|"
+             "书|杯子|手机|剑|魔杖|马|龙|太阳|蛋糕|茶|咖啡|风筝|羽毛|狐狸|兔子|熊|"
              "熊猫|手镯|戒指|腰带|手表|船|滑板|椅子|沙发|桌子|花瓣|嘴唇|脸|皮肤|指甲|背景|"
              "光|烟花|花火|气泡|泡泡|白云|红茶|绿茶|白领|飞机|青蛙|黑板|粉笔|机器人|天鹅|狐|毯子|窗户|窗",
     },
@@ -582,7 +587,7 @@ ZH_SOUNDALIKE: dict[str, str] = {
     "马伟": "马尾", "双马伟": "双马尾", "围巾儿": "围巾", "帽纸": "帽子", "猫咪咪": "猫咪",
     "卫依": "卫衣", "和付": "和服", "校付": "校服", "连衣群": "连衣裙", "裙紫": "裙子",
     "耳环儿": "耳环", "樱花树下面": "樱花树下", "宫崎俊": "宫崎骏", "新海城": "新海诚",
-    "著": "着", "黄婚": "黄昏", "谈吉他": "弹吉他", "沙摊": "沙滩", "公元里": "公园里", "围衣": "卫衣",
+    "著": "着", "猫娘": "猫耳少女", "猫耳娘": "猫耳少女", "兽耳娘": "猫耳少女", "黄婚": "黄昏", "谈吉他": "弹吉他", "沙摊": "沙滩", "公元里": "公园里", "围衣": "卫衣",
     "帽衫儿": "帽衫", "眼境": "眼镜", "樱桃花": "樱花", "蓝瑟": "蓝色", "红瑟": "红色", "晚尚": "晚上", "早尚": "早上", "公圆": "公园", "森淋": "森林",
     "图书管": "图书馆", "咖啡管": "咖啡馆", "城保": "城堡", "神舍": "神社", "教师里": "教室里",
     "屋定": "屋顶", "海变": "海边", "湖变": "湖边", "雪低": "雪地", "太控": "太空",

@@ -124,6 +124,18 @@ def _index() -> tuple[dict, dict, int]:
     return phrases, compact, longest
 
 
+# Short function words are never half of a word split in two ("the start" is not "the stars").
+NO_JOIN = {"the", "a", "an", "in", "on", "at", "of", "to", "and", "or", "with", "by", "for",
+           "is", "are", "her", "his", "she", "he", "it", "its", "my", "me", "i", "you", "be",
+           "as", "so", "but", "no", "not", "that", "this", "from", "up", "into", "some", "very"}
+
+
+def _entry(key: str):
+    """(kind, value) of a raw lexicon key, as the fuzzy matcher names them."""
+    entries = lexicon.table("en").get(key)
+    return entries[0] if entries else None
+
+
 # Slips that are real words, repaired only where the word before gives them away:
 # "with classes" (glasses), "at knight" (night), "blue ice" (eyes).
 CONTEXT_SLIPS = {
@@ -137,7 +149,7 @@ CONTEXT_SLIPS = {
 def tokenize(text: str) -> list[str]:
     text = text.lower().replace("\u2019", "'").replace("'", "").replace("&", " and ")
     text = text.replace("-", " ").replace("_", " ")
-    toks = [lexicon.EN_SOUNDALIKE.get(t, t) for t in _TOKEN.findall(text)]
+    toks = [w for t in _TOKEN.findall(text) for w in lexicon.EN_SOUNDALIKE.get(t, t).split()]
     for i, t in enumerate(toks):
         slip = CONTEXT_SLIPS.get(t)
         if slip and i > 0:
@@ -192,15 +204,17 @@ def _match(tokens: list[str]) -> list[_Item]:
                     found = (phrases[form], 1)
                     break
         if not found and i + 1 < n_tok and tokens[i + 1] not in PUNCT \
-                and tok not in phrases and tokens[i + 1] not in phrases:
+                and tok not in phrases and tokens[i + 1] not in phrases \
+                and tok not in NO_JOIN and tokens[i + 1] not in NO_JOIN:
+            # A word split in two by the recogniser ("head fones", "back pak").
             joined = tok + tokens[i + 1]
             key = fuzzy.correct_en(joined) if len(joined) >= 6 else None
-            if key and fuzzy.distance(joined, key.replace(" ", ""), 1) <= 1:
-                found = (phrases[_norm_key(key)], 2)
+            if key and fuzzy.distance(joined, key.replace(" ", ""), 1) <= 1 and _entry(key):
+                found = (_entry(key), 2)
         if not found:
             key = fuzzy.correct_en(tok)
-            if key:
-                found = (phrases[_norm_key(key)], 1)
+            if key and _entry(key):
+                found = (_entry(key), 1)
         if found:
             (kind, value), n = found
             items.append(_Item(kind, value, i, i + n, " ".join(tokens[i:i + n])))

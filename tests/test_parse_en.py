@@ -279,3 +279,21 @@ def test_random_combinations():
         if got != validate(exp):
             wrong.append(f"{text}\n   got {got}\n  want {exp}")
     assert not wrong, "\n".join(wrong[:10])
+
+
+COMMON_WORDS = """start started lets later lately make made take like place show know dark heading
+trying talking setting fitting knitting hearing wearing bearing sweeping dressed pressed
+address blessed glass cast fast last past mast hate late date gate rate mate pity yield feel
+wield shield brain grain drain strain main again wait ways say stay play plays player
+plane planet clean cleaning meaning leaning learning earning burning turning shorts sport
+sports sure more score store story glory gory bored board border order older colder bolder
+holder folder silent silence science
+scare share square spare stare cares care dare bare bear beer deer dear near hear here there
+where were weird cool pool fool tool stool drool ghost most post host hostel
+hotel motel model modern modest market marker parker darker darkness""".split()
+
+
+@pytest.mark.parametrize("word", COMMON_WORDS)
+def test_common_words_are_not_mistaken_for_vocabulary(word):
+    # Real words a recogniser writes correctly must not be "corrected" into the vocabulary.
+    assert parse(f"the {word} thing", "en").attributes == {}, word
