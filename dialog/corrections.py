@@ -53,7 +53,11 @@ EN_YES = _phrases(
     "yes go ahead|exactly right|very good|very nice|excellent|wonderful|brilliant|"
     "alright then|yessir|sure go ahead|go right ahead|i do|i agree|agreed|yes indeed|"
     "sure why not|ok go|okay go|do it please|yes draw it|right thats it|looks right|"
-    "sounds right|bang on|on point")
+    "sounds right|bang on|on point|i guess so|i think so|guess so|i suppose|i suppose so|"
+    "thats the one|thats it exactly|yes exactly|uh huh yes|mm hmm yes|yeah yeah|yep yep|"
+    "looks great|it looks good|its good|its fine|its perfect|its right|thats all|"
+    "nothing else|no changes|no change|keep it|keep it like that|leave it like that|as is|"
+    "no problem|no problems|no complaints")
 EN_NO = _phrases(
     "no|nope|nah|nay|wrong|incorrect|not quite|not really|thats wrong|thats not right|"
     "that is wrong|not right|negative|no no|no way|not exactly|uh uh|not that|thats not it|"
@@ -148,10 +152,12 @@ def _markers_en(text: str, analysis: Analysis) -> _Markers:
     content_start = None
     while i < len(tokens):
         t = tokens[i]
-        if t in ",.;!?:" or t in EN_FILLER:
+        if t in ",.;!?:" or (t in EN_FILLER and not _match_at(tokens, i, EN_YES)):
             i += 1
             continue
         n_no = _match_at(tokens, i, EN_NO)
+        if n_no and _match_at(tokens, i, EN_YES) > n_no:
+            n_no = 0  # "no changes", "no problem": a longer yes that starts with no
         if n_no:
             nxt = i + n_no
             # "no hat" negates the hat: the "no" is not a reply to the question.
