@@ -158,3 +158,42 @@ def test_reply_never_leaves_the_schema():
     for text in ("make it gold", "not red, blonde", "pink", "金色的", "no, three", "两个"):
         reply = interpret(text, G)
         assert validate(reply.attributes) == reply.attributes
+
+
+# Whole dialogs worded unlike the dev set: a description, corrections, a yes.
+from dialog.parse import parse  # noqa: E402
+
+DIALOGS = [
+ (["draw a black-haired boy reading on the beach","no, it should be a girl","yes"],{"subject":"girl","hair_color":"black","action":"reading","setting":"beach"}),
+ (["a girl with red hair in a forest","change her hair to pink","sure"],{"subject":"girl","hair_color":"pink","setting":"forest"}),
+ (["a boy with glasses and a hat","remove the hat","yep"],{"subject":"boy","accessories":["glasses"]}),
+ (["a woman in a blue dress","not blue, make it green","okay"],{"subject":"woman","outfit":"dress","outfit_color":"green"}),
+ (["a cat on a rooftop","put it on the beach instead","and give it a crown","yes"],{"subject":"cat","setting":"beach","accessories":["crown"]}),
+ (["a girl with blue hair","no, silver hair, and make it nighttime","correct"],{"subject":"girl","hair_color":"silver","time_of_day":"night"}),
+ (["画一个黑头发的男孩","不是男孩,是女孩","对的"],{"subject":"girl","hair_color":"black"}),
+ (["一个戴眼镜戴帽子的男孩","把帽子去掉","好"],{"subject":"boy","accessories":["glasses"]}),
+ (["一个在森林里的红发女孩","把头发改成白色","行"],{"subject":"girl","hair_color":"white","setting":"forest"}),
+ (["一只在屋顶上的猫","换到海边","加一顶王冠","没错"],{"subject":"cat","setting":"beach","accessories":["crown"]}),
+ (["uh, draw me a boy with black hair who's reading at the seaside","nope, a girl","yeah go ahead"],{"subject":"girl","hair_color":"black","action":"reading","setting":"beach"}),
+ (["a red haired girl in the woods","her hair should be pink","perfect"],{"subject":"girl","hair_color":"pink","setting":"forest"}),
+ (["a boy wearing glasses and a cap","lose the cap","that's right"],{"subject":"boy","accessories":["glasses"]}),
+ (["a lady in a blue gown","no not blue, green","yes please"],{"subject":"woman","outfit":"dress","outfit_color":"green"}),
+ (["a kitten on the roof","move it to the beach","also add a crown","do it"],{"subject":"cat","setting":"beach","accessories":["crown"]}),
+ (["a girl with blue hair","no she should have silver hair and it should be night time","right"],{"subject":"girl","hair_color":"silver","time_of_day":"night"}),
+ (["帮我画个黑发的男生","不对,是女生","是的"],{"subject":"girl","hair_color":"black"}),
+ (["一个戴着眼镜和帽子的男孩","帽子不要","好的"],{"subject":"boy","accessories":["glasses"]}),
+ (["森林里一个红头发的女孩","头发改成白的","可以"],{"subject":"girl","hair_color":"white","setting":"forest"}),
+ (["屋顶上的一只猫","背景换成沙滩","再加个皇冠","是的"],{"subject":"cat","setting":"beach","accessories":["crown"]}),
+]
+
+
+@pytest.mark.parametrize("turns,expected", DIALOGS, ids=[d[0][1] for d in DIALOGS])
+def test_dialog(turns, expected):
+    record = parse(turns[0]).attributes
+    intents = []
+    for turn in turns[1:]:
+        reply = interpret(turn, record)
+        intents.append(reply.intent)
+        record = reply.attributes
+    assert record == validate(expected)
+    assert intents[-1] == "confirm" and "confirm" not in intents[:-1], intents
