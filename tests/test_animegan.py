@@ -273,3 +273,34 @@ def test_bad_precision_is_a_user_error(weights, tmp_path):
     cfg.animegan.precision = "int4"
     with pytest.raises(UserError, match="precision"):
         animegan_runtime.precision_of(cfg)
+
+
+@pytest.mark.slow
+def test_warm_start_needs_no_torch_and_rebuilds_a_damaged_cache(weights, tmp_path):
+    import subprocess
+    import sys
+
+    if "openvino" not in animegan_runtime.available_runtimes():
+        pytest.skip("openvino not installed")
+    cfg = _config(weights, tmp_path, runtime="openvino")
+    checkpoint = animegan.checkpoint_for(cfg, "face_paint")
+    animegan_runtime.make_engine(cfg, checkpoint)  # exports into the cache
+    assert animegan_runtime.onnx_cache_path(cfg, checkpoint).is_file()
+    script = (
+        "import sys; from assistant.config import Config; from assistant.image import animegan, animegan_runtime\n"
+        "import numpy as np\n"
+        f"cfg = Config(); cfg.animegan.weights_dir = {str(weights)!r}; cfg.animegan.runtime = 'openvino'\n"
+        f"cfg.general.data_dir = {str(tmp_path / 'data')!r}\n"
+        "engine = animegan_runtime.make_engine(cfg, animegan.checkpoint_for(cfg, 'face_paint'))\n"
+        "y = engine(np.zeros((1, 3, 32, 32), np.float32))\n"
+        "print(y.shape, 'torch' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=root, timeout=120)
+    assert proc.stdout.split("\n")[0] == "(1, 3, 32, 32) False", proc.stderr
+    # a damaged export in the cache is noticed, reported and made again
+    animegan_runtime.onnx_cache_path(cfg, checkpoint).write_bytes(b"garbage")
+    lines = []
+    engine = animegan_runtime.make_engine(cfg, checkpoint, lines.append)
+    assert engine(np.zeros((1, 3, 32, 32), np.float32)).shape == (1, 3, 32, 32)
+    assert lines and "exporting again" in lines[0]
