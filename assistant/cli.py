@@ -66,11 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stylize", help="turn a photo or any picture into anime style")
     _common(p)
-    p.add_argument("input", metavar="IN")
-    p.add_argument("output", metavar="OUT")
-    p.add_argument("--style", choices=STYLES, default=None)
+    p.add_argument("input", metavar="IN", help="picture file (PNG, JPEG, WebP, GIF, TIFF, BMP; any size or mode)")
+    p.add_argument("output", metavar="OUT", help="file to write; its extension picks the format")
+    p.add_argument("--style", choices=STYLES, default=None, help="default: [image] default_style")
     p.add_argument("--backend", choices=("animegan", "toon"), default=None,
-                   help="animegan needs weights (fetch-weights); toon needs none")
+                   help="animegan needs weights (fetch-weights); toon needs none; "
+                        "default: animegan when its weights are installed, else toon")
 
     p = sub.add_parser("fetch-weights", help="download or install model weights")
     _common(p)
