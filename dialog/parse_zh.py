@@ -17,7 +17,9 @@ from functools import lru_cache
 from dialog import fuzzy, lexicon
 from dialog.mentions import Analysis, Mention
 
-PUNCT = set(",.;!?:、，。！？；：…~～\"'“”‘’()（）[]【】")
+# Clause breaks. The enumeration comma 、 is not one: it joins the items of a list
+# ("帽子、眼镜和围巾都去掉").
+PUNCT = set(",.;!?:，。！？；：…~～\"'“”‘’()（）[]【】")
 VALUE_SLOTS = ("subject", "hair_style", "outfit", "accessories", "action", "expression", "setting",
                "time_of_day", "weather", "style")
 # Characters a colour looks across on its way to its noun (红色的连衣裙, 金色长发, 一身白色的衣服).
@@ -42,8 +44,9 @@ NEG_AFTER = ("去掉", "拿掉", "摘掉", "不要了", "不要", "删掉", "去
 NEG_FILL = ("戴着", "戴", "着", "穿", "拿着", "拿", "带着", "带", "任何", "一副", "一顶", "一个", "一把",
             "一条", "一件", "一只", "一朵", "副", "顶", "个", "把", "只", "条", "件", "朵", "的", "了",
             "和", "或者", "或", "也", "还有", "跟", "她的", "他的", "它的", "她", "他", "它", "那个",
-            "这个", "那", "这", "掉", "要", "上", "再", "给", "请")
-POST_FILL = ("给", "也", "就", "都", "全", "全部", "了", "请", "要", "可以", "都给")
+            "这个", "那", "这", "掉", "要", "上", "再", "给", "请", "、", "以及", "及", "与")
+POST_FILL = ("给", "也", "就", "都", "全", "全部", "了", "请", "要", "可以", "都给", "通通", "统统", "一起")
+LIST_JOINERS = {"和", "跟", "与", "、", "还有", "以及", "或者", "或", "及", ",", ""}
 CONTEXT_WORDS = {"头发": "hair_color", "发色": "hair_color", "眼睛": "eye_color", "瞳色": "eye_color",
                  "眼珠": "eye_color", "衣服": "outfit_color", "服装": "outfit_color",
                  "背景": "setting", "场景": "setting", "地方": "setting", "地点": "setting",
@@ -288,7 +291,13 @@ def _negations(text: str, items: list[_Item]) -> None:
             it.negated = True
             continue
         if it.kind == "accessories":
-            after = _strip_start(text[it.end:b], POST_FILL)
+            # 帽子和眼镜都不要: reach the negation across the accessories listed after this one.
+            end = it.end
+            for nxt in (x for x in items[k + 1:] if x.kind != "char"):
+                if nxt.kind != "accessories" or text[end:nxt.start] not in LIST_JOINERS:
+                    break
+                end = nxt.end
+            after = _strip_start(text[end:b], POST_FILL)
             if any(after.startswith(w) for w in NEG_AFTER):
                 it.negated = True
 
