@@ -50,7 +50,8 @@ EN: dict[str, dict[str, str]] = {
     },
     "count": {
         "1": "one|1|single|a single|just one|only one",
-        "2": "two|2|pair of|a pair of|couple of|a couple of|twin|twins|both|duo of|a duo of",
+        "2": "two|2|pair of|a pair of|couple of|a couple of|couple|twin|twins|both|duo of|a duo of|"
+             "a couple|pair",
         "3": "three|3|trio of|a trio of",
         "4": "four|4", "5": "five|5", "6": "six|6", "7": "seven|7", "8": "eight|8",
         "9": "nine|9", "10": "ten|10", "11": "eleven|11", "12": "twelve|12|a dozen|dozen",
@@ -396,7 +397,7 @@ ZH: dict[str, dict[str, str]] = {
         "dog": "狗|小狗|狗狗|小狗狗|柴犬|犬|小犬|哈士奇|柯基|金毛|泰迪|狗子|汪星人|幼犬|"
                "小奶狗|秋田犬|牧羊犬|萨摩耶|狗儿",
         "person": "人|人物|角色|某人|一个人|人们|学生|青少年|年轻人|路人|旅人|行人|旅行者|"
-                  "成年人|大人",
+                  "成年人|大人|情侣|恋人|夫妻",
     },
     "count": {
         "2": "两个|两只|两位|两名|两条|两头|俩|二个|两|2个|2只|2位|2名|一对|双胞胎",

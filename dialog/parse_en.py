@@ -490,7 +490,7 @@ def analyse(text: str) -> Analysis:
             if it.kind == "subject":
                 m.count = _count_for(items, k)
             out.mentions.append(m)
-        elif it.kind == "count" and it.text in ("twin", "twins") and not any(
+        elif it.kind == "count" and it.text in ("twin", "twins", "couple", "a couple", "pair") and not any(
                 x.kind == "subject" for x in items[k + 1:k + 3]):
             out.mentions.append(Mention("subject", "person", it.start, False, it.text, count=2))
         elif it.kind == "count" and _stands_alone(items, k):
