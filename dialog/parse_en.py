@@ -493,7 +493,7 @@ def analyse(text: str) -> Analysis:
         elif it.kind == "count" and it.text in ("twin", "twins", "couple", "a couple", "pair") and not any(
                 x.kind == "subject" for x in items[k + 1:k + 3]):
             out.mentions.append(Mention("subject", "person", it.start, False, it.text, count=2))
-        elif it.kind == "count" and _stands_alone(items, k):
+        elif it.kind == "count" and _stands_alone(items, k) and it.text not in ("one", "1", "a couple", "couple", "pair"):
             # "no, three" / "make it two of them": a number for the subject already there.
             out.mentions.append(Mention("count", int(it.value), it.start, it.negated, it.text))
         elif it.kind in ("hair_noun", "eye_noun", "garment"):
