@@ -164,6 +164,13 @@ def regenerate_variants() -> int:
         for group in values.values():
             phrases.update(group.split("|"))
     phrases.update(lexicon.ZH_SOUNDALIKE.values())
+    from dialog import corrections, parse_zh
+
+    for group in (corrections.ZH_YES, corrections.ZH_NO, corrections.ZH_CANCEL,
+                  corrections.ZH_RESTART, corrections.ZH_CORRECTION_WORDS, corrections.ZH_FILLER,
+                  parse_zh.NEG_BEFORE, parse_zh.NEG_AFTER, parse_zh.LINK, parse_zh.WEAR,
+                  tuple(parse_zh.CONTEXT_WORDS)):
+        phrases.update(group)
     variants: dict[str, str] = {}
     back = opencc.OpenCC("t2s")
     for conf in ("s2t", "s2tw", "s2hk", "s2twp"):
