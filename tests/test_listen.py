@@ -51,7 +51,7 @@ def _quiet_config(out: Path) -> Path:
 def test_english_dialog_ends_in_the_corrected_picture():
     out = _fresh("listen_en")
     # Three files played back to back as one stream, the second a 44.1 kHz stereo file.
-    lines = ["draw a boy with black hair reading on the beach", "no, a girl", "yes"]
+    lines = ["I want a boy with black hair reading on the beach", "no, a girl", "yes"]
     paths = []
     for i, text in enumerate(lines):
         rate, channels = (44100, 2) if i == 1 else (16000, 1)

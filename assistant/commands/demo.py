@@ -18,7 +18,7 @@ from assistant.pipeline import Session
 
 # (language, what the person says). A description, a correction, a yes in each language.
 SCRIPT = [
-    ("en", "draw a girl with blue hair reading on the beach"),
+    ("en", "please draw a girl with blue hair reading on the beach"),
     ("en", "no, make her hair pink"),
     ("en", "yes, that's right"),
     ("zh", "画一个在樱花树下的黑发男孩"),
