@@ -39,6 +39,9 @@ SUPPORTED_LANGS = ("en", "zh")
 SILENT_DBFS = -55.0  # quieter than this is not worth decoding
 MAX_COMPRESSION = 2.4  # whisper's own threshold for looping output
 NO_SPEECH_LOGPROB = -0.8  # with a high no_speech_prob, a decode this unsure is taken as silence
+MIN_CONFIDENCE = 0.1  # below this the words are noise the decoder dressed up as speech
+TOKENS_BASE, TOKENS_PER_S = 12, 10  # fast speech is ~4 tokens/s in English, ~6 in Chinese
+TONAL_NEIGHBOURS = ("th", "vi", "lo", "km", "my", "bo", "ja", "ko")
 
 
 # -- model resolution --------------------------------------------------------------------------
@@ -196,14 +199,15 @@ def vocabulary_prompt(lang: str) -> str:
         table = lex.get(slot, {})
         return [v[0] for k, v in table.items() if v and (keys is None or k in keys)]
     if lang == "zh":
-        colors = first("colors", ("blue", "pink", "black", "silver", "red", "blonde"))
-        words = ([c + "色头发" for c in colors[:3]] + first("hair_style") + first("outfit")
+        colors = [lex["colors"][k][0] for k in ("blue", "pink", "black") if lex["colors"].get(k)]
+        words = ([c + "色头发" for c in colors] + first("hair_style") + first("outfit")
                  + first("accessories") + first("setting") + first("action") + first("expression")
                  + first("style")[:2])
         return "画一个女孩, " + "、".join(dict.fromkeys(words)) + "。"
-    words = (["blue hair", "pink hair", "silver hair"] + first("hair_style") + first("outfit")
-             + first("accessories") + first("setting") + first("action") + first("expression"))
-    return "Draw a girl with " + ", ".join(dict.fromkeys(words)) + "."
+    words = (first("subject", ("girl", "boy", "cat", "dog")) + ["blue hair", "pink hair", "silver hair"]
+             + first("hair_style") + first("outfit") + first("accessories") + first("setting")
+             + first("action") + first("expression"))
+    return ", ".join(dict.fromkeys(words)) + "."
 
 
 # -- recognition ----------------------------------------------------------------------------------
@@ -283,10 +287,13 @@ class Recognizer:
 
     def _decode(self, audio: np.ndarray, lang: str):
         asr = self.config.asr
+        # A decode that loops ("爱,爱,爱...") is cut at a length no speaker reaches in this time
+        # and then dropped as repetitive; retrying warmer costs seconds and rarely rescues it.
+        max_tokens = int(TOKENS_BASE + TOKENS_PER_S * len(audio) / 16000)
         segments, _info = self._model.transcribe(
             audio, language=lang, task="transcribe", beam_size=max(1, asr.beam_size),
             temperature=0.0, condition_on_previous_text=False, vad_filter=False,
-            initial_prompt=self._prompt(lang), without_timestamps=True,
+            initial_prompt=self._prompt(lang), without_timestamps=True, max_new_tokens=max_tokens,
             no_speech_threshold=None, log_prob_threshold=None, compression_ratio_threshold=None)
         return list(segments)
 
@@ -301,9 +308,16 @@ class Recognizer:
         for name, p in all_probs:
             if name in probs:
                 probs[name] = float(p)
+        scores = dict(probs)
+        if "zh" in scores:
+            # Accented or synthetic Mandarin often comes out as a neighbouring tonal language
+            # (Thai, Vietnamese, Cantonese...). Only English and Chinese are spoken here, so that
+            # evidence counts for Chinese rather than being thrown away.
+            table = dict(all_probs)
+            scores["zh"] += table.get("yue", 0.0) + 0.5 * sum(table.get(l, 0.0) for l in TONAL_NEIGHBOURS)
         # The language the conversation is in is likelier: a mild prior, never an override.
-        scored = {l: p * (2.0 if l == lang_hint else 1.0) for l, p in probs.items()}
-        return max(scored, key=scored.get), {l: round(p, 4) for l, p in probs.items()}
+        scores = {l: p * (2.0 if l == lang_hint else 1.0) for l, p in scores.items()}
+        return max(scores, key=scores.get), {l: round(p, 4) for l, p in probs.items()}
 
     def transcribe(self, audio: np.ndarray, lang_hint: str | None = None) -> Transcript:
         audio = np.ascontiguousarray(audio, dtype=np.float32)
@@ -328,6 +342,8 @@ class Recognizer:
             dropped = "no words"
         elif no_speech > self.config.asr.no_speech_threshold and mean_lp < NO_SPEECH_LOGPROB:
             dropped = f"no speech (no_speech_prob {no_speech:.2f}, avg_logprob {mean_lp:.2f})"
+        elif confidence < MIN_CONFIDENCE:
+            dropped = f"too unsure to be speech (confidence {confidence:.2f})"
         elif ratio > MAX_COMPRESSION:
             dropped = f"repetitive output (compression ratio {ratio:.1f})"
         else:
