@@ -93,6 +93,11 @@ EN_REPLIES += [
     (G, "Not black, white.", "correct", dict(G, outfit_color="white")),
     (G, "make the dress green", "correct", dict(G, outfit_color="green")),
     (G, "Thank you.", "unknown", G),
+    (G, "Uh-huh.", "confirm", G),
+    (G, "No changes, go ahead.", "confirm", G),
+    (G, "change the red to blue", "correct", dict(G, outfit_color="blue")),
+    (G, "make the hat green", "correct", dict(G, accessories=["hat"])),  # a hat, colour unrecorded
+    (G, "a couple walking in the park", "correct", dict(G, subject="person", count=2, action="walking")),
 ]
 ZH_REPLIES += [
     (G2, "白色的", "correct", dict(G2, outfit_color="white")),   # bare colour: last colour slot spoken
@@ -103,6 +108,13 @@ ZH_REPLIES += [
     (B2, "把帽子摘掉", "correct", dict(B2, accessories=["glasses"])),
     (B2, "眼鏡也不要", "correct", dict(B2, accessories=["hat"])),
     (G2, "谢谢", "unknown", G2),
+    (G2, "谢谢观看", "unknown", G2),             # a recogniser's hallucination on silence
+    (G2, "對,但是換成晚上", "correct", dict(G2, time_of_day="night")),   # traditional characters
+    (G2, "沒問題", "confirm", G2),
+    (G2, "嗯,不对,是男孩", "correct", dict(G2, subject="boy")),
+    (G2, "把红色换成蓝色", "correct", dict(G2, outfit_color="blue")),
+    (B2, "帽子和眼镜都不要", "correct", {k: v for k, v in B2.items() if k != "accessories"}),
+    (B2, "帽子换成红色的", "correct", B2),          # a hat's colour is no slot: nothing changes
 ]
 
 
