@@ -343,7 +343,7 @@ def _is_new_description(current: dict, analysis: Analysis, m: _Markers) -> bool:
 def interpret(text: str, current: dict, lang: str = "auto", state: str = "confirming") -> Reply:
     """Understand one reply. `current` is the record being confirmed (empty when idle)."""
     text = _clean(text)
-    current = attrs.validate(dict(current or {}))
+    current = _sanitise(current)
     lang = effective_lang(text, lang)
     if not text or not any(ch.isalnum() for ch in text):
         return Reply("unknown", current, [], lang, None)
@@ -376,6 +376,21 @@ def interpret(text: str, current: dict, lang: str = "auto", state: str = "confir
         # changes nothing, so the dialog asks again rather than drawing or giving up.
         return Reply("correct", current, [], lang, m.affirm)
     return Reply(_bare_intent(m), current, [], lang, m.affirm)
+
+
+def _sanitise(record) -> dict:
+    """`current` as a valid record, dropping any slot that is not (a caller's bad data must
+    not turn a reply into a crash)."""
+    try:
+        return attrs.validate(dict(record or {}))
+    except (attrs.InvalidRecord, TypeError, ValueError):
+        kept = {}
+        for slot, value in dict(record or {}).items():
+            try:
+                kept.update(attrs.validate({slot: value}))
+            except (attrs.InvalidRecord, TypeError, ValueError):
+                continue
+        return attrs.validate(kept)
 
 
 def _bare_intent(m: _Markers) -> str:

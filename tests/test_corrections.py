@@ -209,3 +209,8 @@ def test_dialog(turns, expected):
         record = reply.attributes
     assert record == validate(expected)
     assert intents[-1] == "confirm" and "confirm" not in intents[:-1], intents
+
+
+def test_bad_current_record_is_tolerated():
+    reply = interpret("make her hair pink", {"subject": "girl", "hair_color": "teal", "mood": "x"})
+    assert reply.attributes == {"subject": "girl", "hair_color": "pink"}
