@@ -62,7 +62,7 @@ def checkpoint_names(style: str) -> tuple[str, ...]:
 def find_checkpoint(config, style: str) -> Path | None:
     """The checkpoint file that renders `style`, or None when none is installed (no torch import)."""
     folder = weights_folder(config)
-    for name in checkpoint_names(style):
+    for name in STYLE_CHECKPOINTS.get(style, ()):  # an unknown style simply has no checkpoint
         path = folder / f"{name}.pt"
         if path.is_file():
             return path
