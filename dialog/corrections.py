@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from dialog import attributes as attrs
-from dialog.mentions import COLOR_SLOTS, Analysis
+from dialog.mentions import COLOR_SLOTS, WEAK_SUBJECT_WORDS, Analysis
 from dialog.parse import analyse, effective_lang
 
 ONE_VALUED = ("subject", "hair_color", "hair_style", "eye_color", "outfit", "outfit_color",
@@ -270,7 +270,7 @@ def apply_correction(current: dict, analysis: Analysis) -> dict:
     new = dict(current)
     pos_subjects = analysis.positive("subject")
     if pos_subjects:
-        named = [x for x in pos_subjects if x.value != "person"] or pos_subjects
+        named = [x for x in pos_subjects if x.text not in WEAK_SUBJECT_WORDS] or pos_subjects
         chosen = named[-1]
         new["subject"] = chosen.value
         if chosen.count is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+WEAK_SUBJECT_WORDS = {"人", "一个人", "人们", "people", "figure", "character"}
 # Slots whose value a noun-less colour may be meant for, in the order a confirmation speaks them.
 COLOR_SLOTS = ("hair_color", "eye_color", "outfit_color")
 
@@ -46,7 +47,9 @@ class Analysis:
         rec: dict = {}
         subjects = self.positive("subject")
         if subjects:
-            named = [m for m in subjects if m.value != "person"] or subjects
+            # A bare 人 ("一个人" is also "alone") yields to any other subject; a person said
+            # outright ("someone with a cat") is the subject like any other.
+            named = [m for m in subjects if m.text not in WEAK_SUBJECT_WORDS] or subjects
             chosen = named[0] if prefer == "first" else named[-1]
             rec["subject"] = chosen.value
             if chosen.count is not None:
