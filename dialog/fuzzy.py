@@ -107,9 +107,21 @@ def _nearest(token: str) -> str | None:
             if max_edits(form) == 0:
                 continue
             d = distance(token, form, min(limit, max_edits(form)))
-            if d <= min(limit, max_edits(form)) and (best is None or d < best[0]):
-                best = (d, key)
+            if d <= min(limit, max_edits(form)):
+                # Ties go to the word sharing the longer beginning ("shrin": shrine, not shirt).
+                rank = (d, -_common_prefix(token, form))
+                if best is None or rank < best[0]:
+                    best = (rank, key)
     return best[1] if best else None
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 @lru_cache(maxsize=1)

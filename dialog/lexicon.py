@@ -371,7 +371,7 @@ EN_SOUNDALIKE: dict[str, str] = {
     "nekogirl": "cat ears girl", "kemonomimi": "cat ears", "grils": "girls", "boi": "boy",
     "womn": "woman", "wooman": "woman", "kiten": "kitten", "dogg": "dog", "kat": "cat",
     "kats": "cats", "puppie": "puppy", "chlid": "child", "childs": "children",
-    "mourning": "morning", "waiving": "waving", "nite": "night", "rein": "rain",
+    "mourning": "morning", "waiving": "waving", "stile": "style", "styel": "style", "nite": "night", "rein": "rain",
     "sittin": "sitting", "thru": "through",
 }
 
