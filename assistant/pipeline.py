@@ -46,8 +46,11 @@ class _Worker:
     progress would hold up Ctrl-C by a second or more.
     """
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, watchdog=None):
+        self.name = name
+        self._watchdog = watchdog
         self._jobs: queue.Queue = queue.Queue()
+        self._current: Future | None = None
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
         self._thread.start()
 
@@ -64,10 +67,35 @@ class _Worker:
             future, fn, args = job
             if not future.set_running_or_notify_cancel():
                 continue
+            self._current = future
+            if self._watchdog is not None:
+                self._watchdog.beat(self.name)  # a job that runs past the watchdog's limit is hung
             try:
-                future.set_result(fn(*args))
+                result = fn(*args)
             except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the future
-                future.set_exception(exc)
+                if not future.done():
+                    future.set_exception(exc)
+            else:
+                if not future.done():  # an abandoned job's future was already failed
+                    future.set_result(result)
+            finally:
+                self._current = None
+                if self._watchdog is not None:
+                    self._watchdog.done(self.name)
+
+    def abandon(self, successor: "_Worker", reason: str) -> None:
+        """Give up on a hung job (its future fails with `reason`) and hand queued jobs on."""
+        current = self._current
+        if current is not None and not current.done():
+            current.set_exception(RuntimeError(reason))
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is not None:
+                successor._jobs.put(job)
+        self._jobs.put(None)  # if the hung call ever returns, the old thread ends
 
     def close(self, timeout: float = 0.5) -> None:
         self._jobs.put(None)
@@ -97,7 +125,8 @@ class Pipeline:
     """
 
     def __init__(self, config: Config, bus: EventBus, recognizer, dialog, speaker=None, *,
-                 stop: threading.Event | None = None, one_turn_at_a_time: bool = False):
+                 stop: threading.Event | None = None, one_turn_at_a_time: bool = False,
+                 new_recognizer: Callable[[], object] | None = None):
         from assistant.audio.vad import Segmenter
 
         self._config = config
@@ -108,9 +137,12 @@ class Pipeline:
         self._stop = stop or threading.Event()
         self._one_at_a_time = one_turn_at_a_time
         self._segmenter = Segmenter(config.vad, rate=config.audio.sample_rate, on_pause=self._on_pause)
+        self._new_recognizer = new_recognizer
+        self._watchdog = None
         self._asr = _Worker("asr")
         self._turns: queue.Queue = queue.Queue()
-        self._turn_thread = threading.Thread(target=self._turn_loop, name="turns", daemon=True)
+        self._turn_generation = 0
+        self._turn_thread = threading.Thread(target=self._turn_loop, args=(0,), name="turns", daemon=True)
         self._spec: _Speculation | None = None
         self._was_muted = False
         self.speculation_hits = 0
@@ -190,8 +222,16 @@ class Pipeline:
 
     # -- the turn thread -------------------------------------------------------------------
 
-    def _turn_loop(self) -> None:
-        while not self._stop.is_set():
+    def _turn_loop(self, generation: int) -> None:
+        try:
+            self._turns_until_done(generation)
+        finally:
+            if generation == self._turn_generation and self._watchdog is not None:
+                self._watchdog.done("turns")  # finished on purpose: not a hang
+
+    def _turns_until_done(self, generation: int) -> None:
+        while not self._stop.is_set() and generation == self._turn_generation:
+            self._beat("turns")
             try:
                 turn = self._turns.get(timeout=_TICK_S)
             except queue.Empty:
@@ -211,6 +251,7 @@ class Pipeline:
                 transcript = turn.future.result(timeout=_TICK_S)
                 break
             except TimeoutError:
+                self._beat("turns")
                 if self._stop.is_set():
                     return
             except Exception as exc:  # noqa: BLE001 - recognition failed for this segment only
@@ -230,10 +271,39 @@ class Pipeline:
     def _settle(self) -> None:
         """Wait until the dialog has drawn and the speaker has said everything."""
         while not self._stop.is_set():
+            self._beat("turns")
             drawn = self._dialog.wait(_TICK_S)
             spoken = self._speaker.wait(_TICK_S) if self._speaker is not None else True
             if drawn and spoken and self._dialog.idle:
                 return
+
+    # -- the kiosk watchdog ----------------------------------------------------------------
+
+    def watch(self, watchdog) -> None:
+        """Report liveness to a kiosk Watchdog (beat/done); it calls `restart` for a hung worker."""
+        self._watchdog = watchdog
+        self._asr._watchdog = watchdog
+
+    def _beat(self, name: str) -> None:
+        if self._watchdog is not None:
+            self._watchdog.beat(name)
+
+    def restart(self, name: str) -> None:
+        """Replace a hung worker: a fresh recognizer and ASR thread, or a fresh turn thread.
+
+        Python cannot kill a thread, so the hung one is abandoned (it is a daemon thread) and
+        ends by itself if its call ever returns.
+        """
+        if name == "asr":
+            recognizer = self._new_recognizer() if self._new_recognizer else self._recognizer
+            old, self._recognizer = self._asr, recognizer
+            self._asr = _Worker("asr", self._watchdog)
+            old.abandon(self._asr, "speech recognition hung and was restarted")
+        elif name == "turns":
+            self._turn_generation += 1
+            self._turn_thread = threading.Thread(target=self._turn_loop, args=(self._turn_generation,),
+                                                 name="turns", daemon=True)
+            self._turn_thread.start()
 
     # -- failures --------------------------------------------------------------------------
 
@@ -257,6 +327,14 @@ class Pipeline:
             self._speaker.say(voices.phrase("error", lang, stage=voices.stage_name(stage, lang)), lang)
         except Exception as say_exc:  # noqa: BLE001 - cannot even say so: the event is enough
             self._bus.emit("error", stage="speak", message=f"{type(say_exc).__name__}: {say_exc}")
+
+
+def _warm_recognizer(config: Config):
+    from assistant.speech.asr import Recognizer
+
+    recognizer = Recognizer(config)
+    recognizer.warm()
+    return recognizer
 
 
 def paced(blocks: Iterable, origin: float, rate: int, stop: threading.Event) -> Iterable:
@@ -302,7 +380,6 @@ class Session:
         from assistant.events import JsonLinesSink
         from assistant.image.artist import Artist
         from assistant.outputs import open_events_file, writable_dir
-        from assistant.speech.asr import Recognizer
         from assistant.speech.tts import create_speaker
         from dialog.machine import Dialog
 
@@ -316,8 +393,7 @@ class Session:
             if self.events_mode == "w":
                 Path(self.events).expanduser().unlink(missing_ok=True)
             sinks.append(open_events_file(self.events))
-        recognizer = Recognizer(config)
-        recognizer.warm()
+        recognizer = _warm_recognizer(config)
         artist = Artist(config)
         stop = threading.Event()
         bus = self.bus = EventBus()
@@ -341,7 +417,14 @@ class Session:
             self._attach_gallery(bus)
         dialog = Dialog(bus, config, artist, speaker, image_out, background=True)
         pipeline = self.pipeline = Pipeline(config, bus, recognizer, dialog, speaker, stop=stop,
-                                            one_turn_at_a_time=one_turn_at_a_time)
+                                            one_turn_at_a_time=one_turn_at_a_time,
+                                            new_recognizer=lambda: _warm_recognizer(config))
+        kiosk = None
+        if self.kiosk:
+            from assistant.kiosk import KioskServices
+
+            kiosk = KioskServices(config, bus, restart=pipeline.restart)
+            pipeline.watch(kiosk.watchdog)
         blocks = paced(source, bus.origin, config.audio.sample_rate, stop) if realtime else source
         failure: list[BaseException] = []
 
@@ -380,6 +463,8 @@ class Session:
             worker.join(1.0)
             closer.join(1.0)
             speaker.close()
+            if kiosk is not None:
+                kiosk.close()
             restore()
             for sink in sinks:
                 sink.close()

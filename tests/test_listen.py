@@ -139,3 +139,45 @@ def test_bad_wav_files_end_with_one_clear_line():
         assert len(lines) == 1 and lines[0].startswith("error: "), (name, done.stderr)
         assert name in lines[0] and words in lines[0] and "fix:" in lines[0], lines[0]
         assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+@pytest.mark.slow
+def test_realtime_clocks_share_origin_and_sigterm_stops_within_a_second():
+    import signal
+    import time
+
+    out = _fresh("listen_rt")
+    audio, spans = compose([0.6, speak("a girl with blue hair on the beach", "en"), 6.0,
+                            speak("no, make her hair pink", "en"), 6.0])
+    wav = write_wav(out / "rt.wav", audio, 16000)
+    events_path = out / "events.jsonl"
+    proc = subprocess.Popen([sys.executable, str(ROOT / "run_assistant.py"), "listen", "--realtime",
+                             "--audio-in", str(wav), "--tts-out", str(out / "tts"), "--image-out",
+                             str(out / "pictures"), "--events", str(events_path), "--config",
+                             str(_quiet_config(out))],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:  # wait for the reply to the first description
+            if events_path.exists() and '"say"' in events_path.read_text(encoding="utf-8"):
+                break
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.1)
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+        stopped_after = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, proc.stderr.read()
+    assert stopped_after < 1.0, stopped_after
+    events = _events(events_path)
+    speech = [e for e in events if e["type"] == "speech"]
+    assert len(speech) == 1  # stopped before the second description
+    # One clock: a segment is closed after its audio has arrived, and not long after.
+    first_end = spans[0][1]
+    assert abs(speech[0]["end"] - (first_end + 0.2)) < 0.25, (speech[0], first_end)
+    assert speech[0]["end"] <= speech[0]["t"] < speech[0]["end"] + 1.5, speech[0]
+    say = next(e for e in events if e["type"] == "say")
+    assert say["t"] > first_end  # the reply came after the words it answers

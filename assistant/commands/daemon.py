@@ -9,8 +9,10 @@ def run(args, config) -> int:
     from assistant.audio.sources import MicSource
 
     if getattr(args, "kiosk", False):
-        # A kiosk waits for a missing microphone instead of failing at start.
-        config.kiosk.enabled = True
+        from assistant.kiosk import apply_kiosk
+
+        # Fullscreen, and a missing microphone is waited for instead of failing at start.
+        apply_kiosk(config)
     display = getattr(args, "display", None) or config.window.display
     session = Session(config, display=display, events=getattr(args, "events", None),
                       kiosk=config.kiosk.enabled)
