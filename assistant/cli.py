@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(root, top=True)
     root.add_argument("--display", choices=DISPLAYS, help="window (default), headless frames, or none")
     root.add_argument("--kiosk", action="store_true", help="unattended exhibition mode")
+    root.add_argument("--events", metavar="FILE", help="the daemon also appends its events to FILE as JSON lines")
     sub = root.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("parse", help="understand descriptions; one JSON object per text")

@@ -98,6 +98,8 @@ class TtsConfig:
     engine: str = "espeak"
     # The microphone is ignored while speaking plus this tail, so the assistant never hears itself.
     tail_s: float = 0.5
+    # Speech while the assistant talks stops the reply. The microphone then stays open during
+    # replies, so use it only with headphones or an echo-cancelling microphone.
     barge_in: bool = False
 
 
