@@ -181,3 +181,57 @@ def test_realtime_clocks_share_origin_and_sigterm_stops_within_a_second():
     assert speech[0]["end"] <= speech[0]["t"] < speech[0]["end"] + 1.5, speech[0]
     say = next(e for e in events if e["type"] == "say")
     assert say["t"] > first_end  # the reply came after the words it answers
+
+
+class _FailingOnce:
+    """Fault injection around the real recognizer: its first transcription raises."""
+
+    def __init__(self, recognizer):
+        self._recognizer = recognizer
+        self.calls = 0
+
+    def transcribe(self, audio, lang_hint=None):
+        self.calls += 1
+        if self.calls == 1:
+            raise RuntimeError("decoder ran out of memory")
+        return self._recognizer.transcribe(audio, lang_hint=lang_hint)
+
+
+def test_a_failed_recognition_is_reported_said_aloud_and_listening_goes_on():
+    import threading
+
+    from assistant.audio.sources import Block
+    from assistant.config import Config
+    from assistant.events import EventBus, Recorder
+    from assistant.image.artist import Artist
+    from assistant.pipeline import Pipeline
+    from assistant.speech.asr import Recognizer
+    from assistant.speech.tts import EspeakSpeaker
+    from dialog.machine import Dialog
+
+    out = _fresh("listen_failure")
+    config = Config()
+    config.asr.model = "tiny.en"
+    config.gallery.enabled = False
+    text = "a girl with blue hair on the beach"
+    audio, _ = compose([0.5, speak(text, "en"), 1.5, speak(text, "en"), 1.5])
+    bus = EventBus()
+    recorder = Recorder()
+    bus.subscribe(recorder)
+    speaker = EspeakSpeaker(config, bus, out / "tts")
+    dialog = Dialog(bus, config, Artist(config), speaker, out / "pictures", background=True)
+    pipeline = Pipeline(config, bus, _FailingOnce(Recognizer(config)), dialog, speaker,
+                        stop=threading.Event(), one_turn_at_a_time=True)
+    n = 480
+    pipeline.run(Block(audio[i:i + n], i / 16000) for i in range(0, len(audio) - n + 1, n))
+    dialog.close()
+    kinds = [e["type"] for e in recorder.events]
+    error = kinds.index("error")
+    assert recorder.events[error]["stage"] == "listen"
+    assert "decoder ran out of memory" in recorder.events[error]["message"]
+    apology = recorder.events[error + 1]
+    assert apology["type"] == "say" and "went wrong" in apology["text"] and Path(apology["audio_path"]).is_file()
+    # The next segment is heard and understood as if nothing had happened.
+    assert kinds.count("speech") == 2 and kinds.count("transcript") == 1
+    understood = recorder.of_type("understood")
+    assert understood[0]["intent"] == "describe" and understood[0]["attributes"]["hair_color"] == "blue"
