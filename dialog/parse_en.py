@@ -233,6 +233,12 @@ def _bind_colors(items: list[_Item]) -> None:
         elif it.kind == "shade" and it.text in HAIR_SHADES and k + 1 < len(items) \
                 and items[k + 1].kind == "hair_noun" and (k == 0 or items[k - 1].kind != "color"):
             it.kind, it.value = "color", HAIR_SHADES[it.text]  # "dark hair", "fair-haired"
+        elif it.text in COLOR_NOUNS and _simile(items, k):
+            # A simile: "hair like snow" is white hair, "white as snow" is no weather.
+            if any(x.kind == "color" for x in items[max(0, k - 5):k - 1]):
+                it.kind, it.value = "word", it.text
+            else:
+                it.kind, it.value = "color", COLOR_NOUNS[it.text]
         elif it.kind != "color" and it.text in COLOR_NOUNS and k + 1 < len(items) \
                 and items[k + 1].kind in ("hair_noun", "eye_noun", "garment", "outfit"):
             it.kind, it.value = "color", COLOR_NOUNS[it.text]  # "rose hair", "wine dress"
@@ -296,6 +302,17 @@ def _forward_target(items: list[_Item], k: int) -> str | None:
 
 
 _BLOCK_MARK = "_blocked"
+
+
+def _simile(items: list[_Item], k: int) -> bool:
+    """"hair like snow", "eyes like the ocean", "white as snow"."""
+    j = k - 1
+    if j >= 0 and items[j].text in ("the", "a", "an", "fresh", "new", "deep", "clear"):
+        j -= 1
+    if j < 1 or items[j].text not in ("like", "as"):
+        return False
+    return any(x.kind in ("hair_noun", "eye_noun", "garment", "outfit", "color")
+               for x in items[max(0, j - 4):j])
 
 
 def _backward_target(items: list[_Item], k: int, wearing: bool = True) -> str | None:
