@@ -31,7 +31,7 @@ EN: dict[str, dict[str, str]] = {
     "subject": {
         "girl": "girl|girls|young woman|young women|young lady|schoolgirl|schoolgirls|school girl|"
                 "little girl|teenage girl|teen girl|lass|maiden|princess|gal|daughter|sister|"
-                "sisters|twin sisters|magical girl|idol|waitress|heroine|bishoujo|shoujo|gurl",
+                "sisters|twin sisters|magical girl|idol|waitress|heroine|bishoujo|shoujo|gurl|ballerina",
         "boy": "boy|boys|young man|young men|schoolboy|schoolboys|school boy|little boy|lad|"
                "teenage boy|teen boy|prince|son|brother|brothers|twin brothers|bishounen|shounen",
         "woman": "woman|women|lady|ladies|old woman|old lady|grandma|grandmother|granny|"
@@ -197,7 +197,7 @@ EN: dict[str, dict[str, str]] = {
                   "wave hello|waving hello|waving goodbye|waving her hand|waving his hand|"
                   "waving at|waves to|waving to|wavin|wave at",
         "dancing": "dancing|dances|dance|dancin|ballet|twirling|spinning around|"
-                   "doing a dance|dancer|dancers|ballerina|waltzing",
+                   "doing a dance|dancer|dancers|waltzing",
         "sleeping": "sleeping|sleeps|sleep|asleep|napping|naps|nap|taking a nap|dozing|"
                     "dozing off|fast asleep|sound asleep|slumbering|snoozing|"
                     "sleepin|falling asleep|lying asleep|curled up asleep",
@@ -215,7 +215,7 @@ EN: dict[str, dict[str, str]] = {
                           "playing a guitar|playing an acoustic guitar|playing electric guitar|"
                           "acoustic guitar|electric guitar|gitar|guitare|playin guitar",
         "flying": "flying|flies|fly|soaring|soars|gliding|floating in the air|in flight|"
-                  "flying through the sky|flyin|hovering|levitating",
+                  "flying through the sky|flyin|hovering|levitating|floating|floats|drifting",
         "swimming": "swimming|swims|swim|swimmin|diving|paddling|taking a swim|going for a swim",
     },
     "expression": {
@@ -269,7 +269,8 @@ EN: dict[str, dict[str, str]] = {
                   "crosswalk|pavement|boulevard|on the road|down the street|streat|"
                   "street corner|back alley|side street|road side|roadside",
         "cafe": "cafe|café|cafes|coffee shop|coffee shops|coffeehouse|coffee house|"
-                "tea house|teahouse|tea room|bakery|diner|bistro|kafe|caffe|coffee place",
+                "tea house|teahouse|tea room|bakery|diner|bistro|kafe|caffe|coffee place|restaurant|"
+                "noodle shop|ramen shop|tea shop|ice cream shop|cake shop|pastry shop|canteen",
         "library": "library|libraries|bookstore|book store|bookshop|book shop|study room|"
                    "reading room|libary|liberry|bookshelves|among bookshelves",
         "space": "space|outer space|in space|galaxy|cosmos|universe|the stars|among the stars|"
