@@ -66,7 +66,7 @@ EN_CASES = [
     ("a girl in a pink skirt and a flower in her hair strolling through cherry blossoms",
      {"subject": "girl", "outfit": "skirt", "outfit_color": "pink", "accessories": ["flower"], "action": "walking", "setting": "cherry blossoms"}),
     ("someone in a gold suit floating in outer space",
-     {"subject": "person", "outfit": "suit", "outfit_color": "gold", "setting": "space"}),
+     {"subject": "person", "outfit": "suit", "outfit_color": "gold", "action": "flying", "setting": "space"}),
     ("a pair of kittens playing in the yard",
      {"subject": "cat", "count": 2, "setting": "garden"}),
     ("4 girls dancing in the classroom",
