@@ -133,7 +133,6 @@ def _contains(tokens: list[str], phrases) -> bool:
 @dataclass
 class _Markers:
     affirm: bool | None = None
-    pure: bool = False        # nothing but yes/no words (and filler)
     cancel: bool = False
     restart: bool = False
     request: bool = False     # "draw a ...", "我想要..."
@@ -179,8 +178,6 @@ def _markers_en(text: str, analysis: Analysis) -> _Markers:
         content_start = i
         break
     rest = tokens[content_start:] if content_start is not None else []
-    m.pure = content_start is None and m.affirm is not None
-    # A trailing "yes"/"please" after content ("a girl, yes") is not content either.
     m.cancel = _contains(words, EN_CANCEL) and not analysis.mentions
     m.restart = _contains(words, EN_RESTART)
     if rest and m.affirm is None:
@@ -239,7 +236,6 @@ def _markers_zh(text: str, analysis: Analysis) -> _Markers:
             content_start = i
             break
     rest = s[content_start:] if content_start is not None else ""
-    m.pure = content_start is None and m.affirm is not None
     has_positive = any(not x.negated for x in analysis.mentions)
     m.cancel = any(w in s for w in ZH_CANCEL) and not analysis.mentions
     m.restart = any(w in s for w in ZH_RESTART) and (not has_positive or s.startswith(ZH_RESTART))
