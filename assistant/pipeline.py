@@ -259,7 +259,8 @@ class Pipeline:
                 return
         if getattr(transcript, "dropped", False) or not (transcript.text or "").strip():
             self._bus.emit("ignored", start=round(turn.segment.start, 3), end=round(turn.segment.end, 3),
-                           text=transcript.text, reason="not speech")
+                           text=getattr(transcript, "raw_text", "") or transcript.text,
+                           reason=getattr(transcript, "dropped", None) or "no words")
             return
         self._bus.emit("transcript", text=transcript.text, lang=transcript.lang,
                        confidence=round(float(transcript.confidence), 3),
