@@ -5,8 +5,8 @@ multi-word phrases written as one word, "headphones" for "head phones") by edit 
 for tokens of 4+ letters, allowing 1 edit up to 7 letters and 2 from 8. Real English words are
 never "corrected" ("trying" is not "crying", "make" is not "lake"): `en_guard.json` lists the
 common words (whole-word tokens of the Whisper vocabulary) that lie within that distance of a
-vocabulary word; regenerate both files with `python -m dialog.fuzzy [guard|variants]` after
-changing the lexicon.
+vocabulary word; regenerate the data files with `python -m dialog.fuzzy [guard|variants|pinyin]`
+after changing the lexicon.
 
 Chinese: `zh_variants.json` maps traditional characters (Whisper often writes 頭髮, 藍, 貓, 眼鏡)
 to the simplified ones the lexicon uses; generated with OpenCC for every character the Chinese
@@ -24,6 +24,7 @@ from dialog import lexicon
 _HERE = Path(__file__).parent
 GUARD_PATH = _HERE / "en_guard.json"
 VARIANTS_PATH = _HERE / "zh_variants.json"
+PINYIN_PATH = _HERE / "zh_pinyin.json"
 
 # Characters the Chinese parser reads besides the lexicon (grammar, negation, correction words).
 ZH_GRAMMAR = ("的地得着了在是不对没有要戴穿拿把换成改变加再去掉摘删除别用带个只位名副顶件条双"
@@ -31,6 +32,12 @@ ZH_GRAMMAR = ("的地得着了在是不对没有要戴穿拿把换成改变加�
               "你他她它们啊呀吗呢嗯哦嘛吧那这里上下中边旁前后左右里面外应该变成改为换为换掉脱掉拿走"
               "错误正确确定确认没问题开始重来从头算取消停止不画不要了不用了颜色色红蓝绿黄紫粉白黑灰"
               "银金棕橙长短卷发型背景时间天气风格样子衣服")
+
+
+# Grammar characters a recogniser writes correctly; a near-homophone never stands for them.
+ZH_FUNCTION_CHARS = set("一二两三个只位名的地得着了过在是不没有和与跟就都也还很太更最这那哪"
+                        "我你他她它们吗呢吧啊呀把被给让从到对向往为以及或而又再才刚已将会能"
+                        "要想可以说看点些么什谁几多少下上中里外前后左右时天年月日号请帮")
 
 
 def max_edits(word: str) -> int:
@@ -138,6 +145,62 @@ def to_simplified(text: str) -> str:
     return "".join(table.get(ch, ch) for ch in text)
 
 
+@lru_cache(maxsize=1)
+def _zh_sound_data() -> dict:
+    try:
+        with open(PINYIN_PATH, encoding="utf-8") as f:
+            return json.load(f)
+    except OSError:
+        return {"readings": {}, "real_words": []}
+
+
+def zh_readings() -> dict[str, str]:
+    """The usual toneless pinyin of each common character that sounds like a vocabulary one."""
+    return _zh_sound_data()["readings"]
+
+
+@lru_cache(maxsize=1)
+def zh_real_words() -> frozenset[str]:
+    """Real words that sound like vocabulary words (大学 like 大雪, 箱子 like 巷子): never
+    "corrected"."""
+    return frozenset(_zh_sound_data()["real_words"])
+
+
+def _sound(word: str, readings: dict) -> tuple[str, ...] | None:
+    out = tuple(readings.get(ch, "") for ch in word)
+    return out if all(out) else None
+
+
+@lru_cache(maxsize=1)
+def _zh_sound_index() -> dict[tuple[str, ...], list[str]]:
+    readings = zh_readings()
+    index: dict[tuple[str, ...], list[str]] = {}
+    for key in lexicon.table("zh"):
+        if 2 <= len(key) <= 4:
+            sound = _sound(key, readings)
+            if sound:
+                index.setdefault(sound, []).append(key)
+    return index
+
+
+def zh_soundalike(span: str) -> str | None:
+    """The vocabulary word that `span` (2-4 characters a recogniser wrote) sounds like, when
+    they share at least one character in the same place ("兰色" -> 蓝色, "公元" -> 公园).
+    Only each character's usual reading counts, so 下面 (xia mian) never becomes 假面."""
+    readings = zh_readings()
+    if not readings or span in zh_real_words():
+        return None
+    sound = _sound(span, readings)
+    best = None
+    for word in _zh_sound_index().get(sound, ()) if sound else ():
+        same = sum(a == b for a, b in zip(span, word))
+        if any(a != b and a in ZH_FUNCTION_CHARS for a, b in zip(span, word)):
+            continue  # 调大一点 is no 大衣: the words around a noun are not misheard nouns
+        if same and (best is None or same > best[0]):
+            best = (same, word)
+    return best[1] if best else None
+
+
 # ---------------------------------------------------------------------------------------------
 # Regeneration of the two data files (development time only; needs the Whisper tokenizer that
 # the speech model ships with, and OpenCC).
@@ -200,7 +263,49 @@ def regenerate_variants() -> int:
     return len(variants)
 
 
+def regenerate_pinyin() -> int:
+    """Readings of the GB2312 characters (the common simplified set) that share a toneless
+    reading with a vocabulary character; needs pypinyin (development only)."""
+    from pypinyin import Style, pinyin
+
+    def reading(ch: str) -> str:
+        return pinyin(ch, style=Style.NORMAL)[0][0]
+
+    vocab_chars = {ch for key in lexicon.table("zh") for ch in key if "\u4e00" <= ch <= "\u9fff"}
+    vocab_readings = {reading(ch) for ch in vocab_chars}
+    common = set()
+    for b1 in range(0xB0, 0xF8):
+        for b2 in range(0xA1, 0xFF):
+            try:
+                common.add(bytes([b1, b2]).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    table = {}
+    for ch in sorted(common | vocab_chars):
+        r = reading(ch)
+        if r.isalpha() and (ch in vocab_chars or r in vocab_readings):
+            table[ch] = r
+    # Real words (pypinyin's phrase list) that sound like a vocabulary word are kept as said.
+    from pypinyin import phrases_dict
+
+    _zh_sound_data.cache_clear()
+    _zh_sound_index.cache_clear()
+    zh_real_words.cache_clear()
+    with open(PINYIN_PATH, "w", encoding="utf-8") as f:
+        json.dump({"readings": table, "real_words": []}, f)
+    vocab = lexicon.table("zh")
+    real = sorted(w for w in phrases_dict.phrases_dict
+                  if 2 <= len(w) <= 4 and w not in vocab and zh_soundalike(w))
+    _zh_sound_data.cache_clear()
+    with open(PINYIN_PATH, "w", encoding="utf-8") as f:
+        json.dump({"readings": table, "real_words": real}, f, ensure_ascii=False,
+                  separators=(",", ":"))
+    return len(table)
+
+
 def regenerate(which: str = "all") -> None:
+    if which in ("all", "pinyin"):
+        print(f"{regenerate_pinyin()} characters with readings")
     if which in ("all", "variants"):
         print(f"{regenerate_variants()} traditional characters")
     if which in ("all", "guard"):

@@ -118,7 +118,39 @@ def _match(text: str) -> list[_Item]:
                 continue
             items.append(_Item("char", ch, i, i + 1, ch))
             i += 1
-    return items
+    return _soundalikes_in_leftovers(text, items, table)
+
+
+def _soundalikes_in_leftovers(text: str, items: list[_Item], table: dict) -> list[_Item]:
+    """Characters no word claimed may be a recogniser's near-homophone of one (公元 for 公园,
+    兰色 for 蓝色): try the runs of unclaimed characters against the vocabulary's sounds."""
+    out: list[_Item] = []
+    k = 0
+    while k < len(items):
+        it = items[k]
+        if it.kind != "char" or not ("\u4e00" <= it.text <= "\u9fff"):
+            out.append(it)
+            k += 1
+            continue
+        run_end = k
+        while run_end < len(items) and items[run_end].kind == "char" \
+                and "\u4e00" <= items[run_end].text <= "\u9fff":
+            run_end += 1
+        j = k
+        while j < run_end:
+            for n in range(min(4, run_end - j), 1, -1):
+                span = text[items[j].start:items[j].start + n]
+                word = fuzzy.zh_soundalike(span)
+                if word and word in table:
+                    kind, value = table[word]
+                    out.append(_Item(kind, value, items[j].start, items[j].start + n, span))
+                    j += n
+                    break
+            else:
+                out.append(items[j])
+                j += 1
+        k = run_end
+    return out
 
 
 _ASCII_WORD = re.compile(r"[a-z]+")

@@ -230,3 +230,25 @@ def test_random_combinations():
         if got != validate(exp):
             wrong.append(f"{text}\n   got {got}\n  want {exp}")
     assert not wrong, "\n".join(wrong[:10])
+
+
+@pytest.mark.parametrize("text,slot,value", [
+    ("懒色头发的女孩", "hair_color", "blue"),        # 懒 lan for 蓝 lan
+    ("森淋里的小猫", "setting", "forest"),           # 淋 lin for 林 lin
+    ("在屋定上的猫", "setting", "rooftop"),          # 定 ding for 顶 ding
+    ("穿连衣群的女孩", "outfit", "dress"),           # 群 qun for 裙 qun
+    ("在沙摊上奔跑", "setting", "beach"),            # 摊 tan for 滩 tan
+])
+def test_near_homophones_by_sound(text, slot, value):
+    assert parse(text).attributes[slot] == value
+
+
+@pytest.mark.parametrize("text", [
+    "他在大学学习计算机科学", "你能帮我把这个箱子搬到楼上吗", "请把音量调大一点",
+    "樱花树下面", "这个问题有点复杂", "我想休息一下", "今天天气怎么样",
+])
+def test_real_words_are_not_heard_as_vocabulary(text):
+    # 大学 sounds like 大雪 (snow), 箱子 like 巷子 (alley), 大一 like 大衣 (coat), 下面 like 假面.
+    got = parse(text).attributes
+    assert not {"weather", "outfit", "accessories"} & set(got), got
+    assert got.get("setting") in (None, "cherry blossoms")
