@@ -10,7 +10,11 @@ after changing the lexicon.
 
 Chinese: `zh_variants.json` maps traditional characters (Whisper often writes 頭髮, 藍, 貓, 眼鏡)
 to the simplified ones the lexicon uses; generated with OpenCC for every character the Chinese
-tables and parser use, so the runtime needs no OpenCC.
+tables and parser use, so the runtime needs no OpenCC. `zh_pinyin.json` holds the usual toneless
+reading of each common character (from pypinyin) so that characters no word claimed can be
+matched to a vocabulary word by sound (兰色 -> 蓝色, 森淋 -> 森林), plus the real words that
+sound like vocabulary words (大学 like 大雪) and must stay as said. Regeneration needs OpenCC,
+pypinyin and the Whisper tokenizer; the runtime needs none of them.
 """
 
 from __future__ import annotations
