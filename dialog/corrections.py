@@ -282,7 +282,7 @@ def apply_correction(current: dict, analysis: Analysis) -> dict:
         pos = analysis.positive(slot)
         if pos:
             new[slot] = pos[-1].value
-        elif any(x.value == new.get(slot) for x in analysis.negative(slot)):
+        elif any(x.value is not None and x.value == new.get(slot) for x in analysis.negative(slot)):
             del new[slot]
     # Colours with no noun: "not red, blue", "make it pink", "粉色".
     bare = analysis.positive("color")
@@ -302,6 +302,9 @@ def apply_correction(current: dict, analysis: Analysis) -> dict:
     for x in bare:
         target = _bare_color_slot(current, analysis, x.pos)
         new[target] = _fit(target, x.value)
+    for x in analysis.mentions:
+        if x.negated and x.value is None:
+            new.pop(x.slot, None)  # "no background", "不要配饰": the slot itself goes
     acc = set(new.get("accessories", []))
     acc |= {x.value for x in analysis.positive("accessories")}
     acc -= {x.value for x in analysis.negative("accessories")}

@@ -61,7 +61,7 @@ class Analysis:
                 rec.setdefault(m.slot, m.value)
             else:
                 rec[m.slot] = m.value
-        removed = {m.value for m in self.negative("accessories")}
+        removed = {m.value for m in self.negative("accessories") if m.value is not None}
         acc = {m.value for m in self.positive("accessories")} - removed
         if acc:
             rec["accessories"] = sorted(acc)

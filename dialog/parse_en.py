@@ -76,8 +76,12 @@ CONTEXT_NOUNS = {
     "face": "expression", "mood": "expression", "pose": "action", "doing": "action",
     "outfit": "outfit_color", "clothes": "outfit_color", "clothing": "outfit_color",
     "hair": "hair_color", "eyes": "eye_color", "eye": "eye_color", "hairstyle": "hair_style",
-    "haircut": "hair_style",
+    "haircut": "hair_style", "accessories": "accessories", "accessory": "accessories",
 }
+# Slots a negated slot noun clears ("no background", "without any accessories").
+CLEARABLE = {"background": "setting", "backdrop": "setting", "scenery": "setting",
+             "backgrounds": "setting", "weather": "weather", "style": "style",
+             "accessories": "accessories", "accessory": "accessories", "expression": "expression"}
 
 
 @dataclass
@@ -478,6 +482,16 @@ def _count_for(items: list[_Item], k: int) -> int | None:
     return None
 
 
+def _after_negation(items: list[_Item], k: int) -> bool:
+    j = k - 1
+    while j >= 0 and items[j].kind == "word" and items[j].text in ("the", "any", "a", "her", "his", "its", "all", "of", "rid"):
+        j -= 1
+    if j < 0 or items[j].kind != "word":
+        return False
+    return items[j].text in ("no", "without", "remove", "lose", "drop", "delete", "away", "off",
+                             "get", "skip", "clear", "plain", "nix")
+
+
 def _stands_alone(items: list[_Item], k: int) -> bool:
     nxt = items[k + 1] if k + 1 < len(items) else None
     return nxt is None or nxt.kind == "punct" or (
@@ -518,6 +532,10 @@ def analyse(text: str) -> Analysis:
             out.context.append((slot, it.start))
         elif it.kind in ("word", "thing") and it.text in CONTEXT_NOUNS:
             out.context.append((CONTEXT_NOUNS[it.text], it.start))
+            slot = CLEARABLE.get(it.text)
+            if slot and _after_negation(items, k):
+                # "no background", "remove the accessories": the whole slot goes.
+                out.mentions.append(Mention(slot, None, it.start, True, it.text))
         if it.kind in ("outfit",):
             out.context.append(("outfit_color", it.start))
     return out

@@ -51,7 +51,10 @@ CONTEXT_WORDS = {"头发": "hair_color", "发色": "hair_color", "眼睛": "eye_
                  "眼珠": "eye_color", "衣服": "outfit_color", "服装": "outfit_color",
                  "背景": "setting", "场景": "setting", "地方": "setting", "地点": "setting",
                  "环境": "setting", "天气": "weather", "时间": "time_of_day", "风格": "style",
-                 "画风": "style", "表情": "expression", "动作": "action", "发型": "hair_style"}
+                 "画风": "style", "表情": "expression", "动作": "action", "发型": "hair_style",
+                 "配饰": "accessories", "饰品": "accessories", "装饰": "accessories"}
+CLEARABLE = {"背景": "setting", "场景": "setting", "天气": "weather", "风格": "style",
+             "画风": "style", "表情": "expression", "配饰": "accessories", "饰品": "accessories"}
 _CONTEXT_RE = re.compile("|".join(sorted(CONTEXT_WORDS, key=len, reverse=True)))
 _SPACE_RE = re.compile(r"(?<![a-z0-9])\s+|\s+(?![a-z0-9])")
 
@@ -370,6 +373,15 @@ def _count_for(text: str, items: list[_Item], k: int) -> int | None:
     return None
 
 
+def _slot_word_negated(text: str, start: int, end: int) -> bool:
+    a, b = _clause_bounds(text, start)
+    negations = ("不要", "去掉", "拿掉", "删掉", "没有", "不用", "去除", "无", "不需要")
+    raw = text[a:start]
+    before = _strip_end(raw, ("的", "任何", "那个", "这个", "把", "她的", "他的", "它的"))
+    after = _strip_start(text[end:b], POST_FILL)
+    return raw.endswith(negations) or before.endswith(negations) or after.startswith(NEG_AFTER)
+
+
 def analyse(text: str) -> Analysis:
     text = normalise(text)
     items = _match(text)
@@ -401,5 +413,9 @@ def analyse(text: str) -> Analysis:
             out.context.append(("outfit_color", it.start))
     for m in _CONTEXT_RE.finditer(text):
         out.context.append((CONTEXT_WORDS[m.group()], m.start()))
+        slot = CLEARABLE.get(m.group())
+        if slot and _slot_word_negated(text, m.start(), m.end()):
+            # 不要背景 / 配饰都去掉: the whole slot goes.
+            out.mentions.append(Mention(slot, None, m.start(), True, m.group()))
     out.context.sort(key=lambda c: c[1])
     return out

@@ -214,3 +214,14 @@ def test_dialog(turns, expected):
 def test_bad_current_record_is_tolerated():
     reply = interpret("make her hair pink", {"subject": "girl", "hair_color": "teal", "mood": "x"})
     assert reply.attributes == {"subject": "girl", "hair_color": "pink"}
+
+
+@pytest.mark.parametrize("text,gone", [
+    ("no background", "setting"), ("remove the background please", "setting"),
+    ("without any accessories", "accessories"), ("不要背景", "setting"), ("配饰都去掉", "accessories"),
+])
+def test_a_negated_slot_noun_clears_the_slot(text, gone):
+    current = {"subject": "girl", "setting": "park", "accessories": ["hat", "glasses"]}
+    reply = interpret(text, current)
+    assert reply.intent == "correct" and reply.changed == [gone]
+    assert gone not in reply.attributes
