@@ -264,6 +264,9 @@ def _bare_color_slot(current: dict, analysis: Analysis, pos: int) -> str:
 
 def apply_correction(current: dict, analysis: Analysis) -> dict:
     new = dict(current)
+    for x in analysis.mentions:
+        if x.negated and x.value is None:
+            new.pop(x.slot, None)  # "no background", "不要配饰": the slot itself goes first
     pos_subjects = analysis.positive("subject")
     if pos_subjects:
         named = [x for x in pos_subjects if x.text not in WEAK_SUBJECT_WORDS] or pos_subjects
@@ -302,9 +305,6 @@ def apply_correction(current: dict, analysis: Analysis) -> dict:
     for x in bare:
         target = _bare_color_slot(current, analysis, x.pos)
         new[target] = _fit(target, x.value)
-    for x in analysis.mentions:
-        if x.negated and x.value is None:
-            new.pop(x.slot, None)  # "no background", "不要配饰": the slot itself goes
     acc = set(new.get("accessories", []))
     acc |= {x.value for x in analysis.positive("accessories")}
     acc -= {x.value for x in analysis.negative("accessories")}
