@@ -330,6 +330,17 @@ class Pipeline:
             self._bus.emit("error", stage="speak", message=f"{type(say_exc).__name__}: {say_exc}")
 
 
+def _without_levels(sink: Callable) -> Callable:
+    """The microphone meter's `level` events (ten a second) are for the window, not for logs:
+    a kiosk's --events file would otherwise grow by close to a million lines a day."""
+    def forward(event: dict) -> None:
+        if event["type"] != "level":
+            sink(event)
+
+    forward.__qualname__ = getattr(sink, "__qualname__", type(sink).__qualname__)
+    return forward
+
+
 def _warm_recognizer(config: Config):
     from assistant.speech.asr import Recognizer
 
@@ -399,9 +410,9 @@ class Session:
         stop = threading.Event()
         bus = self.bus = EventBus()
         for sink in sinks:
-            bus.subscribe(sink)
+            bus.subscribe(_without_levels(sink))
         if self.json_out:
-            bus.subscribe(JsonLinesSink(self.stdout))
+            bus.subscribe(_without_levels(JsonLinesSink(self.stdout)))
         else:
             from assistant.timeline import Timeline
 
