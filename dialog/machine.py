@@ -188,7 +188,9 @@ class Dialog:
                 self._say("gave_up")
 
     def _in_generating(self, intent: str, reply) -> None:
-        if intent == "correct":
+        if intent == "correct" and not reply.changed:
+            self._say("still_drawing")  # nothing to change ("no hat" without a hat): keep drawing
+        elif intent == "correct":
             self._stop_drawing()
             self.record = reply.attributes
             self._fire("correct")
@@ -204,7 +206,9 @@ class Dialog:
             self._say("still_drawing")
 
     def _in_showing(self, intent: str, reply) -> None:
-        if intent == "correct":
+        if intent == "correct" and not reply.changed:
+            self._say("ask_change")  # the words named nothing that differs from the picture shown
+        elif intent == "correct":
             self.record = reply.attributes
             self._fire("correct")
             self._draw("redrawing")
