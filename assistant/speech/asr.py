@@ -204,13 +204,50 @@ def vocabulary_prompt(lang: str) -> str:
                  + first("accessories") + first("setting") + first("action") + first("expression")
                  + first("style")[:2])
         return "画一个女孩, " + "、".join(dict.fromkeys(words)) + "。"
-    words = (first("subject", ("girl", "boy", "cat", "dog")) + ["blue hair", "pink hair", "silver hair"]
-             + first("hair_style") + first("outfit") + first("accessories") + first("setting")
-             + first("action") + first("expression"))
-    return ", ".join(dict.fromkeys(words)) + "."
+    words = (["blue hair", "pink hair", "silver hair"] + first("hair_style") + first("outfit")
+             + first("accessories") + first("setting") + first("action") + first("expression"))
+    # A sentence-like opening reads as speech to the decoder; a bare word list scored lower on
+    # the dev set (tiny.en and base, clean and 10 dB noise).
+    return "Draw an anime picture of a girl, a boy, a cat or a dog with " + ", ".join(dict.fromkeys(words)) + "."
 
 
 # -- recognition ----------------------------------------------------------------------------------
+def _whisper_class():
+    """WhisperModel that encodes a segment once for both language detection and decoding.
+
+    faster-whisper's own transcribe(language=None) runs the encoder twice on the same 30 s
+    window (once to detect the language, once to decode); for one short turn that is a third of
+    the time. Detecting here and caching the last encoder output lets the decode reuse it.
+    """
+    from faster_whisper import WhisperModel
+    from faster_whisper.audio import pad_or_trim
+
+    class SharedEncoderWhisper(WhisperModel):
+        _last = None  # (features, encoder output) of the most recent encode
+
+        def encode(self, features):
+            last = self._last
+            if last is not None and last[0].shape == features.shape and np.array_equal(last[0], features):
+                self.encoder_reuses = getattr(self, "encoder_reuses", 0) + 1
+                return last[1]
+            out = super().encode(features)
+            self._last = (features, out)
+            return out
+
+        def language_probs(self, audio: np.ndarray) -> list[tuple[str, float]]:
+            """Every language's probability for `audio` (<= 30 s), as the decoder will see it."""
+            features = self.feature_extractor(audio)
+            # The same window generate_segments() cuts from these features, so its encode hits the cache.
+            n = min(self.feature_extractor.nb_max_frames, features.shape[-1] - 1)
+            encoded = self.encode(pad_or_trim(features[:, :n]))
+            return [(token[2:-2], float(p)) for token, p in self.model.detect_language(encoded)[0]]
+
+        def forget(self):
+            self._last = None
+
+    return SharedEncoderWhisper
+
+
 @dataclass
 class Transcript:
     text: str
@@ -251,11 +288,9 @@ class Recognizer:
     def _load(self):
         if self._model is None:
             path = resolve_model(self.config)
-            from faster_whisper import WhisperModel
-
             asr = self.config.asr
             try:
-                self._model = WhisperModel(str(path), device=asr.device, compute_type=asr.compute_type,
+                self._model = _whisper_class()(str(path), device=asr.device, compute_type=asr.compute_type,
                                            cpu_threads=max(1, asr.threads), num_workers=1)
             except (RuntimeError, ValueError) as exc:
                 raise UserError(f"cannot load the speech model in {path} ({' '.join(str(exc).split())[:200]})",
@@ -270,8 +305,9 @@ class Recognizer:
             rng = np.random.default_rng(0)
             dummy = (rng.standard_normal(16000) * 0.01).astype(np.float32)
             if model.model.is_multilingual and len(self._languages()) > 1:
-                model.detect_language(audio=dummy)
+                model.language_probs(dummy)
             self._decode(dummy, "en" if "en" in self._languages() else self._languages()[0])
+            model.forget()
 
     def _languages(self) -> list[str]:
         langs = [l for l in self.config.asr.languages if l in SUPPORTED_LANGS] or ["en"]
@@ -303,7 +339,7 @@ class Recognizer:
         model = self._load()
         if len(langs) == 1 or not model.model.is_multilingual:
             return ("en" if not model.model.is_multilingual else langs[0]), {}
-        _lang, _p, all_probs = model.detect_language(audio=audio)
+        all_probs = model.language_probs(audio)
         probs = {l: 0.0 for l in langs}
         for name, p in all_probs:
             if name in probs:
@@ -329,6 +365,7 @@ class Recognizer:
             self._load()
             lang, probs = self.detect(audio, lang_hint)
             segments = self._decode(audio, lang)
+            self._model.forget()
         raw = "".join(s.text for s in segments).strip()
         if lang == "zh":
             raw = self._simplified(raw)
