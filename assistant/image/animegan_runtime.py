@@ -385,7 +385,7 @@ def make_engine(config, checkpoint, report: Report | None = None):
             cached.unlink(missing_ok=True)
     generator = load_generator(checkpoint.path, checkpoint.align_corners)
     onnx_path = None
-    if wanted in ("auto", "onnx", "openvino"):
+    if wanted in ("onnx", "openvino") or (wanted == "auto" and name not in ("eager", "channels_last")):
         try:
             onnx_path = cached_onnx(config, checkpoint, generator)
         except Exception as exc:  # noqa: BLE001 - exporting is an optimisation; eager always works
