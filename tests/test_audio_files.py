@@ -162,3 +162,71 @@ def test_microphone_missing_device_is_one_line():
     if has_inputs:
         assert "no-such-microphone-xyz" in line
 
+
+
+MIC_SCRIPT = r"""
+import json, sys, time
+import numpy as np
+from assistant.audio.sources import MicSource
+from assistant.config import Config
+from assistant.events import EventBus, Recorder
+
+cfg = Config()
+cfg.audio.input_device = "testmic"
+bus = EventBus()
+rec = Recorder()
+bus.subscribe(rec)
+src = MicSource(cfg, bus)
+blocks = []
+for block in src:
+    blocks.append(block)
+    if len(blocks) == 60:
+        src.mute(time.monotonic() + 60)
+    if len(blocks) >= 80:
+        break
+src.close()
+live = np.concatenate([b.samples for b in blocks[:60]])
+spectrum = np.abs(np.fft.rfft(live[800:] * np.hanning(len(live) - 800)))
+print(json.dumps({
+    "sizes": sorted({len(b.samples) for b in blocks}),
+    "starts": [b.start for b in blocks[:5]],
+    "peak_hz": float(np.fft.rfftfreq(len(live) - 800, 1 / 16000)[int(np.argmax(spectrum))]),
+    "muted_after": [b.muted for b in blocks[61:]],
+    "muted_zero": bool(all(not b.samples.any() for b in blocks[61:])),
+    "levels": [e["rms_db"] for e in rec.of_type("level")],
+    "opened": [e for e in rec.of_type("microphone")],
+}))
+"""
+
+
+def test_microphone_through_a_real_alsa_device(tmp_path):
+    """MicSource through PortAudio and ALSA: a `file` PCM plays a 660 Hz tone as the microphone.
+
+    The ALSA null plugin has no clock, so the device delivers as fast as it can: the source must
+    keep its first audio in order and count the rest as overflows, never fail.
+    """
+    import subprocess
+    import sys
+
+    if not os.path.exists("/usr/share/alsa/alsa.conf"):
+        pytest.skip("ALSA configuration not installed")
+    rate = 44100  # what PortAudio reports for ALSA plugin devices: a native rate that is not 16 kHz
+    t = np.arange(rate * 4) / rate
+    (0.3 * np.sin(2 * np.pi * 660 * t)).astype(np.float32).tofile(tmp_path / "in.raw")
+    (tmp_path / "asoundrc").write_text(
+        'pcm.testmic { type file slave.pcm "null" file "/dev/null" '
+        f'infile "{tmp_path / "in.raw"}" format "raw" '
+        'hint { show on description "test microphone" } }\n')
+    env = dict(os.environ, ALSA_CONFIG_PATH=f"/usr/share/alsa/alsa.conf:{tmp_path / 'asoundrc'}")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    done = subprocess.run([sys.executable, "-c", MIC_SCRIPT], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = __import__("json").loads(done.stdout.strip().splitlines()[-1])
+    assert out["sizes"] == [480]
+    assert np.allclose(np.diff(out["starts"]), 0.03)
+    assert abs(out["peak_hz"] - 660) < 5  # 44.1 kHz resampled to 16 kHz without changing pitch
+    assert out["opened"] and out["opened"][0]["native_rate"] == rate
+    assert out["muted_after"] and all(out["muted_after"]) and out["muted_zero"]
+    # A 0.3-amplitude sine is -13.5 dBFS RMS; the meter reports it about ten times a second.
+    assert out["levels"] and abs(out["levels"][0] + 13.5) < 1.0

@@ -166,6 +166,7 @@ class MicSource:
 
     LEVEL_EVERY_S = 0.1
     STALL_S = 2.0  # no audio for this long means the device is gone
+    OVERFLOW_REPORT_S = 10.0
 
     def __init__(self, config, bus=None):
         self.config = config
@@ -231,7 +232,8 @@ class MicSource:
             self._stream = stream
         log.info("microphone %r open at %d Hz, %d channel(s)", info.get("name"), native, channels)
         if self.bus is not None:
-            self.bus.emit("listening", device=str(info.get("name")), native_rate=native, channels=channels)
+            self.bus.emit("microphone", status="open", device=str(info.get("name")), native_rate=native,
+                          channels=channels)
         return native
 
     def _close_stream(self):
@@ -261,7 +263,7 @@ class MicSource:
                     log.warning("microphone unavailable (%s); retrying every %.1f s", exc,
                                 self.config.audio.reopen_delay_s)
                     if self.bus is not None:
-                        self.bus.emit("error", where="microphone", message=f"microphone unavailable: {exc}")
+                        self.bus.emit("error", stage="audio", message=f"microphone unavailable: {exc}")
                     told = True
                 self._closed.wait(self.config.audio.reopen_delay_s)
         return None
@@ -272,6 +274,7 @@ class MicSource:
         level_buf: list[np.ndarray] = []
         level_due = self.LEVEL_EVERY_S
         reported_overflows = 0
+        next_report = 0.0
         while native is not None and not self._closed.is_set():
             reblocker = Reblocker(native, self.rate, self.block_ms)
             stall_since = time.monotonic()
@@ -296,19 +299,21 @@ class MicSource:
                     level_buf.append(samples)
                     if start + self.block_ms / 1000 >= level_due:
                         if self.bus is not None:
-                            self.bus.emit("level", dbfs=_dbfs(np.concatenate(level_buf)), muted=muted)
+                            self.bus.emit("level", rms_db=_dbfs(np.concatenate(level_buf)), muted=muted)
                         level_buf.clear()
                         level_due = start + self.LEVEL_EVERY_S
                     yield Block(samples, start, muted)
-                if self.overflows != reported_overflows:
+                if self.overflows != reported_overflows and time.monotonic() >= next_report:
+                    # At most one line every OVERFLOW_REPORT_S: a struggling machine must not flood the log.
                     log.warning("microphone input overflow (%d so far); audio was dropped", self.overflows)
                     reported_overflows = self.overflows
+                    next_report = time.monotonic() + self.OVERFLOW_REPORT_S
             if not lost or self._closed.is_set():
                 break
             gone_at = time.monotonic()
             log.warning("microphone stopped delivering audio; reopening")
             if self.bus is not None:
-                self.bus.emit("error", where="microphone", message="microphone disconnected; reopening")
+                self.bus.emit("error", stage="audio", message="microphone disconnected; reopening")
             self._close_stream()
             self.flush()
             self._closed.wait(self.config.audio.reopen_delay_s)
