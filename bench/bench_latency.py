@@ -83,7 +83,7 @@ def run(model: str, threads: int, texts: list[tuple[str, str]]) -> dict:
         pipeline.run(paced(_Blocks(audio, config), bus.origin, config.audio.sample_rate, stop))
         dialog.close()
     events = recorder.events
-    latencies, asr, missed = [], [], 0
+    latencies, asr, overhead, missed = [], [], [], 0
     for end in ends:
         # The first reply after this description's speech ended (and before the next one).
         reply = next((e for e in events if e["type"] == "say" and end < e["t"] < end + GAP_S), None)
@@ -91,10 +91,14 @@ def run(model: str, threads: int, texts: list[tuple[str, str]]) -> dict:
             missed += 1
             continue
         latencies.append(reply["t"] - end)
+        heard = [e for e in events if e["type"] == "transcript" and end < e["t"] <= reply["t"]]
+        if heard:
+            # What is not recognition: waiting for the pause, queueing, the dialog, espeak-ng.
+            overhead.append(reply["t"] - end - heard[-1]["asr_seconds"])
     for e in events:
         if e["type"] == "transcript":
             asr.append(e["asr_seconds"])
-    return {"latencies": latencies, "asr": asr, "missed": missed,
+    return {"latencies": latencies, "asr": asr, "missed": missed, "overhead": overhead,
             "hits": pipeline.speculation_hits, "misses": pipeline.speculation_misses,
             "confirmations": sum(1 for e in events if e["type"] == "say" and "?" in e["text"]),
             "heard": [e["text"] for e in events if e["type"] == "transcript"]}
@@ -124,7 +128,8 @@ def main() -> int:
                 target, "met" if statistics.median(lat) < target else "NOT met"))
             print(f"  {model:8s} {lang}: median {statistics.median(lat):.2f} s, worst {max(lat):.2f} s, "
                   f"best {min(lat):.2f} s over {len(lat)} replies{verdict}; "
-                  f"ASR median {statistics.median(r['asr']):.2f} s; speculative ASR reused "
+                  f"ASR median {statistics.median(r['asr']):.2f} s, the rest median "
+                  f"{statistics.median(r['overhead']):.2f} s; speculative ASR reused "
                   f"{r['hits']}/{r['hits'] + r['misses']}; {r['confirmations']} confirmations"
                   + (f"; {r['missed']} without reply" if r["missed"] else ""), flush=True)
             if args.verbose:
