@@ -230,3 +230,60 @@ def test_microphone_through_a_real_alsa_device(tmp_path):
     assert out["muted_after"] and all(out["muted_after"]) and out["muted_zero"]
     # A 0.3-amplitude sine is -13.5 dBFS RMS; the meter reports it about ten times a second.
     assert out["levels"] and abs(out["levels"][0] + 13.5) < 1.0
+
+
+LATE_MIC_SCRIPT = r"""
+import json, os, sys, threading, time
+from assistant.audio.sources import MicSource
+from assistant.config import Config
+from assistant.events import EventBus, Recorder
+
+conf, real = sys.argv[1], sys.argv[2]
+cfg = Config()
+cfg.kiosk.enabled = True  # a kiosk waits for its microphone instead of failing at start
+cfg.audio.input_device = "latemic"
+cfg.audio.reopen_delay_s = 0.1
+bus = EventBus()
+rec = Recorder()
+bus.subscribe(rec)
+src = MicSource(cfg, bus)
+def plug_in():
+    time.sleep(0.5)
+    with open(conf, "w") as f:
+        f.write(real)
+threading.Thread(target=plug_in, daemon=True).start()
+t0 = time.monotonic()
+blocks = []
+for block in src:
+    blocks.append(block)
+    if len(blocks) >= 10:
+        break
+src.close()
+print(json.dumps({"blocks": len(blocks), "waited": time.monotonic() - t0,
+                  "errors": [e["stage"] for e in rec.of_type("error")],
+                  "opened": [e["device"] for e in rec.of_type("microphone")]}))
+"""
+
+
+def test_kiosk_microphone_plugged_in_late_is_found(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    if not os.path.exists("/usr/share/alsa/alsa.conf"):
+        pytest.skip("ALSA configuration not installed")
+    np.zeros(44100 * 2, dtype=np.float32).tofile(tmp_path / "in.raw")
+    def device(name):
+        return (f'pcm.{name} {{ type file slave.pcm "null" file "/dev/null" infile "{tmp_path / "in.raw"}" '
+                'format "raw" hint { show on description "test" } }\n')
+    conf = tmp_path / "asoundrc"
+    conf.write_text(device("othermic"))
+    env = dict(os.environ, ALSA_CONFIG_PATH=f"/usr/share/alsa/alsa.conf:{conf}")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    done = subprocess.run([sys.executable, "-c", LATE_MIC_SCRIPT, str(conf), device("latemic")],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["blocks"] == 10 and out["waited"] >= 0.4
+    assert out["errors"] == ["audio"]  # said once, not once per retry
+    assert out["opened"] == ["latemic"]

@@ -150,6 +150,20 @@ def _find_device(spec: str):
     return matches[0]
 
 
+def _rescan_devices() -> None:
+    """Make PortAudio list devices afresh, so a microphone plugged back in (often under a new
+    ALSA card number) is found. PortAudio only enumerates on initialisation; re-initialising
+    also stops any stream still open in this process, so it is done only after several failed
+    reopen attempts, when the microphone has really gone."""
+    import sounddevice as sd
+
+    try:
+        sd._terminate()
+        sd._initialize()
+    except Exception as exc:  # noqa: BLE001 - a failed rescan only means another retry
+        log.warning("could not rescan audio devices: %s", exc)
+
+
 def _dbfs(x: np.ndarray) -> float:
     rms = float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if x.size else 0.0
     return round(20 * np.log10(rms), 1) if rms > 1e-6 else -120.0
@@ -167,6 +181,7 @@ class MicSource:
     LEVEL_EVERY_S = 0.1
     STALL_S = 2.0  # no audio for this long means the device is gone
     OVERFLOW_REPORT_S = 10.0
+    RESCAN_EVERY = 3  # failed reopen attempts between PortAudio device rescans
 
     def __init__(self, config, bus=None):
         self.config = config
@@ -250,10 +265,12 @@ class MicSource:
         """Open the device, retrying every reopen_delay_s; None once closed."""
         wait_forever = not first or getattr(getattr(self.config, "kiosk", None), "enabled", False)
         told = False
+        attempts = 0
         while not self._closed.is_set():
             try:
-                return self._open()
+                native = self._open()
             except Exception as exc:  # noqa: BLE001
+                attempts += 1
                 if not wait_forever:
                     if isinstance(exc, UserError):
                         raise
@@ -265,7 +282,13 @@ class MicSource:
                     if self.bus is not None:
                         self.bus.emit("error", stage="audio", message=f"microphone unavailable: {exc}")
                     told = True
+                if attempts % self.RESCAN_EVERY == 0:
+                    _rescan_devices()
                 self._closed.wait(self.config.audio.reopen_delay_s)
+                continue
+            if told:
+                log.warning("microphone is back after %d attempt(s)", attempts)
+            return native
         return None
 
     def __iter__(self):
