@@ -405,7 +405,12 @@ class Session:
             if self.events_mode == "w":
                 Path(self.events).expanduser().unlink(missing_ok=True)
             sinks.append(open_events_file(self.events))
-        recognizer = _warm_recognizer(config)
+        try:
+            recognizer = _warm_recognizer(config)
+        except BaseException:
+            for sink in sinks:
+                sink.close()
+            raise
         artist = Artist(config)
         stop = threading.Event()
         bus = self.bus = EventBus()

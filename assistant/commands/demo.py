@@ -42,6 +42,9 @@ def run(args, config) -> int:
 
     out = Path(args.out).expanduser()
     out.mkdir(parents=True, exist_ok=True)
+    # Replies of an earlier demo run would be numbered before this run's; they are the demo's own.
+    for old in (out / "tts").glob("[0-9][0-9][0-9]-*.wav"):
+        old.unlink()
     if not config.window.frames_dir:
         config.window.frames_dir = str(out / "frames")
     rate = config.audio.sample_rate
