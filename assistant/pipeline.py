@@ -414,8 +414,7 @@ class Session:
         artist = Artist(config)
         stop = threading.Event()
         bus = self.bus = EventBus()
-        for sink in sinks:
-            bus.subscribe(_without_levels(sink))
+        logged = [bus.subscribe(_without_levels(sink)) for sink in sinks]
         if self.json_out:
             bus.subscribe(_without_levels(JsonLinesSink(self.stdout)))
         else:
@@ -430,8 +429,7 @@ class Session:
         # With barge-in the microphone stays open while replying, so talking over a reply stops it.
         on_speaking = mute if (mute is not None and not config.tts.barge_in) else None
         speaker = create_speaker(config, bus, tts_out, on_speaking=on_speaking)
-        if config.gallery.enabled:
-            self._attach_gallery(bus)
+        gallery = self._attach_gallery(bus) if config.gallery.enabled else None
         dialog = Dialog(bus, config, artist, speaker, image_out, background=True)
         pipeline = self.pipeline = Pipeline(config, bus, recognizer, dialog, speaker, stop=stop,
                                             one_turn_at_a_time=one_turn_at_a_time,
@@ -483,22 +481,28 @@ class Session:
             if kiosk is not None:
                 kiosk.close()
             restore()
+            if gallery is not None:
+                gallery.close()
+            # A drawing abandoned by Ctrl-C may still report; it must not write to a closed file.
+            for fn in logged:
+                bus.unsubscribe(fn)
             for sink in sinks:
                 sink.close()
         if failure:
             raise failure[0]
         return 0
 
-    def _attach_gallery(self, bus: EventBus) -> None:
-        """Keep finished pictures in the gallery when that module is present and usable."""
+    def _attach_gallery(self, bus: EventBus):
+        """Keep finished pictures in the gallery; a gallery that cannot open never stops the session."""
+        from assistant.gallery import Gallery
+
         try:
-            from assistant.gallery import Gallery
-        except ImportError:
-            return
-        try:
-            Gallery(self.config).subscribe(bus)
+            gallery = Gallery(self.config)
         except UserError as exc:
             print(f"warning: gallery disabled: {exc.line()}", file=sys.stderr)
+            return None
+        gallery.subscribe(bus)
+        return gallery
 
     def _display_factory(self):
         if self.display_mode in (None, "none"):
