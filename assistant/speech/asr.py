@@ -41,6 +41,7 @@ MAX_COMPRESSION = 2.4  # whisper's own threshold for looping output
 NO_SPEECH_LOGPROB = -0.8  # with a high no_speech_prob, a decode this unsure is taken as silence
 MIN_CONFIDENCE = 0.1  # below this the words are noise the decoder dressed up as speech
 TOKENS_BASE, TOKENS_PER_S = 12, 10  # fast speech is ~4 tokens/s in English, ~6 in Chinese
+HINT_PRIOR, HINT_PRIOR_SHORT, SHORT_S = 2.0, 8.0, 1.5
 TONAL_NEIGHBOURS = ("th", "vi", "lo", "km", "my", "bo", "ja", "ko")
 
 
@@ -190,6 +191,13 @@ def verify_joined(cache: Path) -> bool:
 
 
 # -- vocabulary prompt -----------------------------------------------------------------------
+# Confirmations close the English prompt: one-word answers decode far more surely after them
+# (dev replies: "yes" 0.38 -> 0.77 confidence, "no, a girl" no longer "Hello, a girl"); noise
+# that comes out as "No." is still dropped by no_speech_prob. Not in Chinese: with "对" in the
+# prompt, espeak's "不对" came out as "对" -- a no heard as a yes is worse than asking again.
+REPLIES_PROMPT = {"en": "Yes, that's right. No.", "zh": ""}
+
+
 def vocabulary_prompt(lang: str) -> str:
     """The picture vocabulary as a short phrase list, so the decoder prefers these words."""
     from dialog.attributes import starter_lexicon
@@ -203,12 +211,13 @@ def vocabulary_prompt(lang: str) -> str:
         words = ([c + "色头发" for c in colors] + first("hair_style") + first("outfit")
                  + first("accessories") + first("setting") + first("action") + first("expression")
                  + first("style")[:2])
-        return "画一个女孩, " + "、".join(dict.fromkeys(words)) + "。"
+        return "画一个女孩, " + "、".join(dict.fromkeys(words)) + "。" + REPLIES_PROMPT["zh"]
     words = (["blue hair", "pink hair", "silver hair"] + first("hair_style") + first("outfit")
              + first("accessories") + first("setting") + first("action") + first("expression"))
     # A sentence-like opening reads as speech to the decoder; a bare word list scored lower on
     # the dev set (tiny.en and base, clean and 10 dB noise).
-    return "Draw an anime picture of a girl, a boy, a cat or a dog with " + ", ".join(dict.fromkeys(words)) + "."
+    return ("Draw an anime picture of a girl, a boy, a cat or a dog with " + ", ".join(dict.fromkeys(words))
+            + ". " + REPLIES_PROMPT["en"])
 
 
 # -- recognition ----------------------------------------------------------------------------------
@@ -351,8 +360,10 @@ class Recognizer:
             # evidence counts for Chinese rather than being thrown away.
             table = dict(all_probs)
             scores["zh"] += table.get("yue", 0.0) + 0.5 * sum(table.get(l, 0.0) for l in TONAL_NEIGHBOURS)
-        # The language the conversation is in is likelier: a mild prior, never an override.
-        scores = {l: p * (2.0 if l == lang_hint else 1.0) for l, p in scores.items()}
+        # The language the conversation is in is likelier: a prior, never an override. A short
+        # answer ("yes", "对") carries little evidence of its own, so there the prior weighs more.
+        prior = HINT_PRIOR_SHORT if len(audio) < SHORT_S * 16000 else HINT_PRIOR
+        scores = {l: p * (prior if l == lang_hint else 1.0) for l, p in scores.items()}
         return max(scores, key=scores.get), {l: round(p, 4) for l, p in probs.items()}
 
     def transcribe(self, audio: np.ndarray, lang_hint: str | None = None) -> Transcript:
