@@ -132,6 +132,8 @@ def test_vocabulary_prompts_name_the_attributes():
     ("you", 0.4, True),
     ("A girl with blue hair.", 0.5, False),
     ("不对,是女孩", 0.3, False),
+    ("Okay.", 0.5, False),  # an answer, never taken for a hallucination
+    ("No.", 0.3, False),
     ("...", 0.0, True),
 ])
 def test_hallucination_blocklist(text, no_speech, dropped):
