@@ -15,13 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
-def test_demo_writes_pictures_spoken_replies_and_events():
+def test_demo_writes_pictures_spoken_replies_events_and_frames():
     out = ROOT / "tests" / "artifacts" / "demo"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     config = out / "config.toml"
     config.write_text("[gallery]\nenabled = false\n")
-    done = subprocess.run([sys.executable, str(ROOT / "run_assistant.py"), "demo", "--display", "none",
+    done = subprocess.run([sys.executable, str(ROOT / "run_assistant.py"), "demo", "--display", "headless",
                            "--out", str(out), "--config", str(config)],
                           capture_output=True, text=True, timeout=400, cwd=ROOT)
     assert done.returncode == 0, done.stderr
@@ -38,6 +38,8 @@ def test_demo_writes_pictures_spoken_replies_and_events():
     assert {e["lang"] for e in says} == {"en", "zh"}
     assert all(Path(e["audio_path"]).is_file() and Path(e["audio_path"]).parent == out / "tts" for e in says)
     assert (out / "conversation.wav").is_file()
+    # make demo's headless display drew frames on the main thread while the pipeline ran.
+    assert len(list((out / "frames").glob("frame-*.png"))) >= 3
     # The readable timeline and the closing summary are printed.
     assert "understood" in done.stdout and "demo summary" in done.stdout
     assert f"pictures written: {len(images)}" in done.stdout
