@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/bench_animegan.py [--sizes 256 512] [--threads 2] [--runs 5]
         [--paths eager,channels_last,onnx_plain,onnx,openvino_plain,openvino,openvino_bf16]
-        [--checkpoint FILE.pt] [--align-corners true|false]
+        [--checkpoint FILE.pt] [--align-corners true|false] [--interleaved]
 
 Each (path, size) runs in a subprocess of its own, so its peak RSS is that path's alone (weights,
 activations, runtime). Weights are random (seeded) unless --checkpoint is given; timings do not
@@ -94,6 +94,59 @@ def _worker(spec: dict) -> dict:
     }
 
 
+def _build_all(paths: list[str], threads: int, seed: int, checkpoint: str, align_corners: bool, tmp: str) -> dict:
+    """Every path's engine in this one process (for --interleaved)."""
+    sys.path.insert(0, str(ROOT))
+    import torch
+
+    from assistant.image import animegan, animegan_runtime as rt
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+    generator = (animegan.load_generator(checkpoint, align_corners) if checkpoint
+                 else animegan.build_generator(align_corners))
+    plain = Path(tmp) / "plain.onnx"
+    graph = rt.export_onnx(generator, Path(tmp) / "graph.onnx")
+    with torch.no_grad():
+        torch.onnx.export(generator, (torch.zeros(1, 3, 64, 64),), str(plain), input_names=["input"],
+                          output_names=["output"], opset_version=17, dynamo=False,
+                          dynamic_axes={"input": {2: "h", 3: "w"}, "output": {2: "h", 3: "w"}})
+    engines = {}
+    for path in paths:
+        onnx_path = plain if path.endswith("_plain") else graph
+        name = path.replace("_plain", "").replace("_bf16", "")
+        engines[path] = rt.build_engine(name, generator, onnx_path, threads,
+                                        "bf16" if path.endswith("_bf16") else "f32")
+    return engines
+
+
+def interleaved(args, paths: list[str]) -> None:
+    """All paths in one process, timed round-robin: each sees the same share of outside load,
+    so on a busy machine the ratios (and the minima) stay meaningful. No per-path RSS here."""
+    import numpy as np
+
+    with tempfile.TemporaryDirectory(prefix="bench-animegan-") as tmp:
+        engines = _build_all(paths, args.threads, args.seed, args.checkpoint, args.align_corners == "true", tmp)
+        print("\n| path | size | min ms | median ms | median cpu ms | max abs diff vs eager | eager/path (min) |")
+        print("|---|---|---|---|---|---|---|")
+        for size in args.sizes:
+            x = np.random.default_rng(args.seed + 1).uniform(-1, 1, (1, 3, size, size)).astype(np.float32)
+            ref = engines["eager"](x)
+            parity = {p: float(np.abs(e(x) - ref).max()) for p, e in engines.items()}  # also warms up
+            wall = {p: [] for p in engines}
+            cpu = {p: [] for p in engines}
+            for _ in range(args.runs):
+                for p, e in engines.items():
+                    c0, t0 = time.process_time(), time.perf_counter()
+                    e(x)
+                    wall[p].append((time.perf_counter() - t0) * 1000)
+                    cpu[p].append((time.process_time() - c0) * 1000 / args.threads)
+            for p in engines:
+                print(f"| {p} | {size} | {min(wall[p]):.0f} | {statistics.median(wall[p]):.0f} | "
+                      f"{statistics.median(cpu[p]):.0f} | {parity[p]:.1e} | "
+                      f"{min(wall['eager']) / min(wall[p]):.2f}x |", flush=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", nargs="+", type=int, default=[256, 512])
@@ -105,6 +158,8 @@ def main() -> int:
     ap.add_argument("--align-corners", default="true", choices=["true", "false"])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--interleaved", action="store_true",
+                    help="time all paths round-robin in one process (fairer on a shared machine; no RSS)")
     ap.add_argument("--_worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args._worker:
@@ -121,6 +176,10 @@ def main() -> int:
         paths.insert(0, "eager")  # parity needs it
     print(f"threads={args.threads} runs={args.runs} cpus={os.cpu_count()} loadavg={os.getloadavg()[0]:.2f} "
           f"align_corners={args.align_corners} weights={'checkpoint' if args.checkpoint else 'random'}", flush=True)
+    if args.interleaved:
+        interleaved(args, paths)
+        print(f"\nloadavg after: {os.getloadavg()[0]:.2f}")
+        return 0
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-animegan-") as tmp:
         for size in args.sizes:
