@@ -475,7 +475,8 @@ class Session:
                 close()
             closer = threading.Thread(target=dialog.close, name="close-dialog", daemon=True)
             closer.start()
-            worker.join(1.0)
+            if worker.ident is not None:  # not started when the display failed to open
+                worker.join(1.0)
             closer.join(1.0)
             speaker.close()
             if kiosk is not None:
@@ -512,6 +513,8 @@ class Session:
         except ImportError as exc:
             raise UserError(f"the {self.display_mode} display is unavailable ({exc})",
                             "use --display none, or install pygame: pip install pygame") from None
+        # Built once on a scratch bus now, so "no screen" fails before the models load.
+        create_display(self.config, EventBus(), self.display_mode)
         return lambda bus: create_display(self.config, bus, self.display_mode)
 
     def _install_signals(self, stop: threading.Event) -> Callable[[], None]:

@@ -235,3 +235,19 @@ def test_a_failed_recognition_is_reported_said_aloud_and_listening_goes_on():
     assert kinds.count("speech") == 2 and kinds.count("transcript") == 1
     understood = recorder.of_type("understood")
     assert understood[0]["intent"] == "describe" and understood[0]["attributes"]["hair_color"] == "blue"
+
+
+def test_window_without_a_screen_is_one_clear_line_before_any_model_loads(tmp_path):
+    import os
+    import time
+
+    wav = write_wav(tmp_path / "quiet.wav", compose([0.5])[0], 16000)
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, str(ROOT / "run_assistant.py"), "listen", "--audio-in", str(wav),
+                           "--display", "window", "--tts-out", str(tmp_path / "tts")],
+                          capture_output=True, text=True, timeout=60, cwd=ROOT, env=env)
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no screen" in lines[0] and "--display headless" in lines[0], done.stderr
+    assert time.monotonic() - started < 5  # no speech model was loaded first
