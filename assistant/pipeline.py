@@ -51,6 +51,7 @@ class _Worker:
         self._watchdog = watchdog
         self._jobs: queue.Queue = queue.Queue()
         self._current: Future | None = None
+        self._abandoned = False  # a replaced worker no longer reports to the watchdog
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
         self._thread.start()
 
@@ -68,7 +69,7 @@ class _Worker:
             if not future.set_running_or_notify_cancel():
                 continue
             self._current = future
-            if self._watchdog is not None:
+            if self._watchdog is not None and not self._abandoned:
                 self._watchdog.beat(self.name)  # a job that runs past the watchdog's limit is hung
             try:
                 result = fn(*args)
@@ -80,11 +81,12 @@ class _Worker:
                     future.set_result(result)
             finally:
                 self._current = None
-                if self._watchdog is not None:
+                if self._watchdog is not None and not self._abandoned:
                     self._watchdog.done(self.name)
 
     def abandon(self, successor: "_Worker", reason: str) -> None:
         """Give up on a hung job (its future fails with `reason`) and hand queued jobs on."""
+        self._abandoned = True
         current = self._current
         if current is not None and not current.done():
             current.set_exception(RuntimeError(reason))
@@ -299,6 +301,8 @@ class Pipeline:
             recognizer = self._new_recognizer() if self._new_recognizer else self._recognizer
             old, self._recognizer = self._asr, recognizer
             self._asr = _Worker("asr", self._watchdog)
+            if self._watchdog is not None:
+                self._watchdog.done("asr")  # the new worker is idle until the jobs handed to it
             old.abandon(self._asr, "speech recognition hung and was restarted")
         elif name == "turns":
             self._turn_generation += 1

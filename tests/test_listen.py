@@ -251,3 +251,64 @@ def test_window_without_a_screen_is_one_clear_line_before_any_model_loads(tmp_pa
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "no screen" in lines[0] and "--display headless" in lines[0], done.stderr
     assert time.monotonic() - started < 5  # no speech model was loaded first
+
+
+class _HangsOnce:
+    """Fault injection: the first transcription blocks until released, like a wedged decoder."""
+
+    def __init__(self, recognizer):
+        self._recognizer = recognizer
+        self.release = __import__("threading").Event()
+        self.calls = 0
+
+    def transcribe(self, audio, lang_hint=None):
+        self.calls += 1
+        if self.calls == 1:
+            self.release.wait(60)
+            raise RuntimeError("released at the end of the test")
+        return self._recognizer.transcribe(audio, lang_hint=lang_hint)
+
+
+def test_kiosk_watchdog_replaces_a_hung_recognizer_and_the_next_turn_is_heard():
+    import threading
+
+    from assistant.audio.sources import Block
+    from assistant.config import Config
+    from assistant.events import EventBus, Recorder
+    from assistant.image.artist import Artist
+    from assistant.kiosk import Watchdog
+    from assistant.pipeline import Pipeline
+    from assistant.speech.asr import Recognizer
+    from assistant.speech.tts import EspeakSpeaker
+    from dialog.machine import Dialog
+
+    out = _fresh("listen_watchdog")
+    config = Config()
+    config.asr.model = "tiny.en"
+    text = "a girl with blue hair on the beach"
+    audio, _ = compose([0.5, speak(text, "en"), 1.5, speak(text, "en"), 1.5])
+    bus = EventBus()
+    recorder = Recorder()
+    bus.subscribe(recorder)
+    speaker = EspeakSpeaker(config, bus, out / "tts")
+    dialog = Dialog(bus, config, Artist(config), speaker, out / "pictures", background=True)
+    real = Recognizer(config)
+    real.warm()
+    hung = _HangsOnce(real)
+    pipeline = Pipeline(config, bus, hung, dialog, speaker, stop=threading.Event(),
+                        one_turn_at_a_time=True, new_recognizer=lambda: real)
+    watchdog = Watchdog(bus, timeout_s=1.0, restart=pipeline.restart, interval_s=0.2).start()
+    pipeline.watch(watchdog)
+    try:
+        n = 480
+        pipeline.run(Block(audio[i:i + n], i / 16000) for i in range(0, len(audio) - n + 1, n))
+    finally:
+        hung.release.set()
+        watchdog.close()
+        dialog.close()
+    dog = recorder.of_type("watchdog")
+    assert [e["worker"] for e in dog] == ["asr"], dog
+    errors = recorder.of_type("error")
+    assert errors and errors[0]["stage"] == "listen" and "hung" in errors[0]["message"]
+    understood = recorder.of_type("understood")
+    assert len(understood) == 1 and understood[0]["attributes"]["hair_color"] == "blue"
