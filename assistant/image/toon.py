@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from assistant.errors import UserError
 from assistant.image import loading
 
 # Lightness bands of the cel shading; more bands look more like the photo, fewer more like a cel.
@@ -76,7 +77,11 @@ def _ink(smooth_bgr, cv2, scale: float) -> np.ndarray:
 
 def toon(image: Image.Image) -> Image.Image:
     """`image` (any mode, any size) as a flat-coloured, ink-lined cartoon; same size, alpha kept."""
-    import cv2
+    try:
+        import cv2
+    except ImportError:
+        raise UserError("the toon filter needs OpenCV, which is not installed",
+                        "pip install opencv-python-headless") from None
 
     rgb, alpha = loading.split_alpha(image)
     arr = np.asarray(rgb)
