@@ -39,7 +39,10 @@ def main() -> int:
     args = ap.parse_args()
     data_dir = tempfile.mkdtemp(prefix="bench-asr-")
     print(f"cpu threads: {args.threads}, compute: int8, cores on this machine: {os.cpu_count()}")
-    print(f"{'model':8} {'lang':4} {'n':>3} {'audio s':>8} {'median s':>9} {'median RTF':>11} {'max RTF':>8}")
+    print(f"load average now: {os.getloadavg()[0]:.1f} (wall times grow with other work on the machine;"
+          " CPU seconds much less)")
+    print(f"{'model':8} {'lang':4} {'n':>3} {'audio s':>8} {'median s':>9} {'median RTF':>11} {'max RTF':>8}"
+          f" {'median CPU s':>13}")
     for name in args.models:
         cfg = Config()
         cfg.general.data_dir = data_dir
@@ -51,17 +54,20 @@ def main() -> int:
         load_s = time.perf_counter() - t0
         rows = {}
         for text, lang, audio in utterances(rec.multilingual):
-            secs = []
+            secs, cpus = [], []
             for _ in range(args.repeat):
+                c0 = time.process_time()
                 t = rec.transcribe(audio, lang_hint=None)
+                cpus.append(time.process_time() - c0)
                 secs.append(t.asr_seconds)
-            rows.setdefault(lang, []).append((len(audio) / 16000, statistics.median(secs), t.text))
+            rows.setdefault(lang, []).append((len(audio) / 16000, statistics.median(secs), t.text,
+                                              statistics.median(cpus)))
         for lang, results in rows.items():
             dur = [r[0] for r in results]
             sec = [r[1] for r in results]
             rtf = [s / d for s, d in zip(sec, dur)]
             print(f"{name:8} {lang:4} {len(results):>3} {statistics.median(dur):>8.2f} {statistics.median(sec):>9.3f}"
-                  f" {statistics.median(rtf):>11.3f} {max(rtf):>8.3f}")
+                  f" {statistics.median(rtf):>11.3f} {max(rtf):>8.3f} {statistics.median(r[3] for r in results):>13.3f}")
         print(f"  ({name}: load + warm-up {load_s:.2f} s; e.g. {rows['en'][0][2]!r})")
     return 0
 

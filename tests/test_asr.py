@@ -221,8 +221,11 @@ def test_base_hears_chinese_in_simplified_characters(base):
 @pytest.mark.slow
 @needs_espeak
 def test_base_english_description(base):
+    reuses = getattr(base._model, "encoder_reuses", 0)
     t = base.transcribe(utterance(ENGLISH[0][0], snr_db=10))
     assert ENGLISH[0][1] <= words(t.text) and t.lang == "en", t
+    # Language detection and decoding shared one encoder pass.
+    assert base._model.encoder_reuses == reuses + 1
 
 
 @pytest.mark.slow
