@@ -92,6 +92,9 @@ def toon(image: Image.Image) -> Image.Image:
     bgr = cv2.cvtColor(arr, cv2.COLOR_RGB2BGR)
     smooth = _smooth(bgr, cv2, scale)
     lab = cv2.cvtColor(smooth, cv2.COLOR_BGR2LAB)
+    # Colour varies slowly compared with lightness; blurring it before rounding keeps the rounded
+    # hues from fraying into stripes on gradients such as skies (edges are kept by the lightness).
+    lab[..., 1:] = cv2.GaussianBlur(lab[..., 1:], (0, 0), 2.0 * scale)
     cel = _cel(lab)
     # Noise makes band borders ragged; a median keeps the borders where they are but straightens them.
     cel = cv2.medianBlur(cel, max(3, int(round(5 * min(scale, 3.0))) | 1))
