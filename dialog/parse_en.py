@@ -150,9 +150,14 @@ CONTEXT_SLIPS = {
 }
 
 
+# Recognisers and typists glue compounds together: "blackhaired", "blueeyed", "pinkhaired".
+_GLUED = re.compile(r"\b([a-z]{3,}?)(haired|eyed)\b")
+
+
 def tokenize(text: str) -> list[str]:
     text = text.lower().replace("\u2019", "'").replace("'", "").replace("&", " and ")
     text = text.replace("-", " ").replace("_", " ")
+    text = _GLUED.sub(r"\1 \2", text)
     toks = [w for t in _TOKEN.findall(text) for w in lexicon.EN_SOUNDALIKE.get(t, t).split()]
     for i, t in enumerate(toks):
         slip = CONTEXT_SLIPS.get(t)

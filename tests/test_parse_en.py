@@ -297,3 +297,12 @@ hotel motel model modern modest market marker parker darker darkness""".split()
 def test_common_words_are_not_mistaken_for_vocabulary(word):
     # Real words a recogniser writes correctly must not be "corrected" into the vocabulary.
     assert parse(f"the {word} thing", "en").attributes == {}, word
+
+
+@pytest.mark.parametrize("text, slot, value", [
+    ("a Blackhaired girl", "hair_color", "black"),
+    ("a blueeyed boy", "eye_color", "blue"),
+    ("a pinkhaired woman in a kimono", "hair_color", "pink"),
+])
+def test_glued_compounds_from_recognition(text, slot, value):
+    assert parse(text).attributes[slot] == value
