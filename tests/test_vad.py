@@ -110,6 +110,45 @@ def test_steady_tone_chord_does_not_open_turns():
     assert len(segments) <= 1  # at most the onset, never a stream of turns
 
 
+def _babble(seconds, talkers=5):
+    """A hall full of people: several dev-set talkers at once, each starting elsewhere."""
+    from tests.audio_fixtures import dev_descriptions
+
+    one = np.concatenate([speak(r["text"]) for r in dev_descriptions("en")])
+    one = np.tile(one, int(seconds * RATE / len(one)) + 1)[: int(seconds * RATE)]
+    return sum(np.roll(one, k * RATE * 7) * 0.3 for k in range(talkers)).astype(np.float32)
+
+
+def _staccato(seconds, seed=0):
+    """Music: plucked notes with harmonics, four a second."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(0.25 * RATE)) / RATE
+    notes = []
+    for _ in range(int(seconds * 4)):
+        f = 220 * 2 ** (rng.integers(0, 24) / 12)
+        env = np.minimum(1, t / 0.01) * np.exp(-8 * t)
+        notes.append(sum(0.1 / k * np.sin(2 * np.pi * f * k * t) for k in range(1, 6)) * env)
+    return np.concatenate(notes).astype(np.float32)
+
+
+@pytest.mark.parametrize("make", [_babble, _staccato], ids=["babble", "music"])
+def test_a_noisy_hall_or_music_gives_at_most_one_turn_per_minute(make):
+    segments, seg = feed_all(make(60))
+    # Its onset may come out as one turn (at most max_segment_s long); then it is background.
+    assert len(segments) <= 1 and all(s.end <= 16 for s in segments), [(s.start, s.end) for s in segments]
+    assert seg.busy
+
+
+def test_a_person_close_to_the_microphone_is_heard_over_the_hall():
+    speech, extents = compose([40.0, speak(DESCRIPTION), 5.0])
+    hall = _babble(len(speech) / RATE)
+    gain = np.sqrt(active_power(speech) / active_power(hall) / 10)  # the voice 10 dB over the hall
+    segments, _ = feed_all(np.clip(speech + hall * gain, -1, 1).astype(np.float32))
+    onset = [s for s in segments if s.end < 20]
+    assert len(onset) <= 2, [(s.start, s.end) for s in segments]  # the hall's first seconds
+    check_matches([s for s in segments if s.end >= 20], extents)
+
+
 def test_utterance_longer_than_max_segment_is_cut_and_goes_on():
     sentence = speak(DESCRIPTION)
     audio, extents = compose([0.5] + [sentence, 0.15] * 7 + [1.0])  # ~24 s of unbroken talk

@@ -22,6 +22,15 @@ import numpy as np
 TRIGGER_S = 0.15  # window that must be mostly voiced to open a segment
 TRIGGER_RATIO = 0.6
 FLOOR_DB = -120.0  # energy of digital silence
+# While the background is busy, frames must clear this percentile of recent energies instead:
+# a voice close to the microphone still does, the hall's average murmur no longer does.
+BUSY_PERCENTILE = 70.0
+BUSY_EXIT_SPREAD_DB = 12.0  # back to normal once that percentile is this far above the floor
+# Also busy when "speech" has filled this share of the last OCCUPANCY_WINDOW_S (judged once half
+# of it has been heard): people pause, and the assistant's own turns are muted, so a real
+# conversation stays well below it.
+BUSY_ENTER_OCCUPANCY = 0.8
+OCCUPANCY_WINDOW_S = 20.0
 
 
 @dataclass
@@ -60,7 +69,14 @@ class Segmenter:
         self._hist = np.full(max(10, round(vad_config.noise_window_s / f)), np.nan)
         self._hist_n = 0
         self._floor = FLOOR_DB
+        self._busy_floor = FLOOR_DB
         self._floor_age = 0
+        # Busy background (a hall full of talk, music): entered when a segment runs into
+        # max_segment_s, left when quiet gaps show between sounds again.
+        self.busy = False
+        self._occ_ring = np.zeros(max(2, round(OCCUPANCY_WINDOW_S / f)), dtype=np.int8)
+        self._occ_n = 0
+        self._occ_sum = 0
         self.reset()
 
     # -- public state ----------------------------------------------------------------------------
@@ -70,7 +86,8 @@ class Segmenter:
 
     @property
     def noise_floor_db(self) -> float:
-        return self._floor
+        """The floor frames must clear (the raised one while the background is busy)."""
+        return self._busy_floor if self.busy else self._floor
 
     def reset(self) -> None:
         """Forget any speech in progress (after the assistant spoke); the noise floor is kept."""
@@ -90,7 +107,7 @@ class Segmenter:
         samples = np.asarray(block.samples, dtype=np.float32)
         muted = bool(getattr(block, "muted", False))
         if self._buf_start is None or not self._buf.size:
-            self._buf_start = float(block.start) - 0.0
+            self._buf_start = float(block.start)
             self._buf = samples
         else:
             self._buf = np.concatenate([self._buf, samples])
@@ -109,9 +126,11 @@ class Segmenter:
             if muted:
                 voiced = False
             else:
+                margin = self.cfg.energy_margin_db
                 self._track_floor(e)
-                voiced = e > self._floor + self.cfg.energy_margin_db and self._vad.is_speech(
-                    pcm[i].tobytes(), self.rate)
+                floor = self._busy_floor if self.busy else self._floor
+                voiced = e > floor + margin and self._vad.is_speech(pcm[i].tobytes(), self.rate)
+                self._track_occupancy(self.state == "speech")
             seg = self._step(frames[i], t, voiced)
             if seg is not None:
                 out.append(seg)
@@ -124,9 +143,7 @@ class Segmenter:
         out = []
         if self.state == "speech" and self._voiced >= self._min_voiced:
             out.append(self._emit(cut=False))
-        keep_floor = (self._hist, self._hist_n, self._floor)
-        self.reset()
-        self._hist, self._hist_n, self._floor = keep_floor
+        self.reset()  # the noise floor and busy state describe the room, and are kept
         return out
 
     # -- internals ---------------------------------------------------------------------------------
@@ -136,9 +153,27 @@ class Segmenter:
         self._floor_age += 1
         # Refresh every frame while the history is short (start of stream), then every ~0.3 s.
         if self._hist_n < 34 or self._floor_age >= 10:
-            filled = self._hist[: min(self._hist_n, len(self._hist))]
-            self._floor = float(np.percentile(filled, self.cfg.noise_percentile))
+            filled = min(self._hist_n, len(self._hist))
+            energies = self._hist[:filled]
+            self._floor, self._busy_floor = (float(v) for v in np.percentile(
+                energies, [self.cfg.noise_percentile, BUSY_PERCENTILE]))
             self._floor_age = 0
+            # A busy background is a dense texture: its loud and quiet frames lie close together.
+            # Once quiet gaps open up again (wide spread), it is over.
+            if self.busy and self._busy_floor - self._floor > BUSY_EXIT_SPREAD_DB:
+                self.busy = False
+                self._occ_ring[:] = 0  # no flapping straight back in
+                self._occ_sum = 0
+                self._occ_n = 0
+
+    def _track_occupancy(self, in_speech: bool) -> None:
+        slot = self._occ_n % len(self._occ_ring)
+        self._occ_sum += int(in_speech) - int(self._occ_ring[slot])
+        self._occ_ring[slot] = in_speech
+        self._occ_n += 1
+        seen = min(self._occ_n, len(self._occ_ring))
+        if not self.busy and seen * 2 >= len(self._occ_ring) and self._occ_sum > BUSY_ENTER_OCCUPANCY * seen:
+            self.busy = True
 
     def _step(self, frame: np.ndarray, t: float, voiced: bool):
         if self.state == "silence":
@@ -180,6 +215,8 @@ class Segmenter:
             if seg is None:
                 self._close_silently()
                 return None
+            # Nobody talks max_segment_s without a breath: treat the background as busy.
+            self.busy = True
             # Speech goes on: the next segment starts right here, no pre-roll needed.
             self.state = "speech"
             self._frames = []

@@ -281,7 +281,7 @@ class Recognizer:
         self.config = config
         self._model = None
         self._model_path: Path | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # transcribe() holds it around detect(), which takes it too
         self._t2s = None
         self._prompts: dict[str, str] = {}
 
@@ -345,10 +345,11 @@ class Recognizer:
     def detect(self, audio: np.ndarray, lang_hint: str | None = None) -> tuple[str, dict]:
         """English or Chinese, from whisper's language probabilities restricted to the two."""
         langs = self._languages()
-        model = self._load()
-        if len(langs) == 1 or not model.model.is_multilingual:
-            return ("en" if not model.model.is_multilingual else langs[0]), {}
-        all_probs = model.language_probs(audio)
+        with self._lock:
+            model = self._load()
+            if len(langs) == 1 or not model.model.is_multilingual:
+                return ("en" if not model.model.is_multilingual else langs[0]), {}
+            all_probs = model.language_probs(np.ascontiguousarray(audio, dtype=np.float32))
         probs = {l: 0.0 for l in langs}
         for name, p in all_probs:
             if name in probs:
