@@ -19,9 +19,9 @@ from assistant.config import Config
 from assistant.errors import UserError
 from assistant.speech.asr import Recognizer, resolve_model, verify_joined, vocabulary_prompt
 from assistant.speech.hallucinations import hallucination
-from tests.audio_fixtures import (add_noise, compose, dev_descriptions, have_espeak, silence, speak,
-                                  speak_wav, white_noise, with_silence, artifact_dir)
 from assistant.audio.wav import write_wav
+from tests.audio_fixtures import (add_noise, artifact_dir, compose, dev_descriptions, have_espeak, silence,
+                                  speak, white_noise, with_silence)
 
 needs_espeak = pytest.mark.skipif(not have_espeak(), reason="espeak-ng is not installed")
 
