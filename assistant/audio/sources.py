@@ -256,7 +256,8 @@ class MicSource:
             stream, self._stream = self._stream, None
         if stream is not None:
             try:
-                stream.stop()
+                # abort, not stop: stop waits for buffers a vanished device will never deliver.
+                stream.abort()
                 stream.close()
             except Exception:  # noqa: BLE001 - the device may already be gone
                 pass
