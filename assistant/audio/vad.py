@@ -1,8 +1,12 @@
 """Speech segments from a stream of blocks: webrtcvad gated by energy above a tracked noise floor.
 
 A frame is voiced when webrtcvad says speech AND its energy is energy_margin_db above the noise
-floor (a low percentile of recent frame energies). The gate is what keeps a fan, a hall full of
-people or music from opening turn after turn: whatever is always there becomes the floor.
+floor (a low percentile of recent frame energies). The gate is what keeps a fan or steady noise
+from opening turn after turn: whatever is always there becomes the floor. A denser background
+that still keeps "speech" going (a hall full of talk, music) is noticed -- a segment runs into
+max_segment_s, or speech fills 80 % of 20 s -- and the segmenter turns `busy`: frames must then
+clear a high percentile of recent energies, which a voice close to the microphone still does.
+Busy ends when quiet gaps show between sounds again.
 
 A segment opens when most of the last ~150 ms is voiced and starts preroll_s earlier, so the
 first syllable is never cut. It closes after end_silence_s of silence (relaxed_end_silence_s
@@ -71,8 +75,6 @@ class Segmenter:
         self._floor = FLOOR_DB
         self._busy_floor = FLOOR_DB
         self._floor_age = 0
-        # Busy background (a hall full of talk, music): entered when a segment runs into
-        # max_segment_s, left when quiet gaps show between sounds again.
         self.busy = False
         self._occ_ring = np.zeros(max(2, round(OCCUPANCY_WINDOW_S / f)), dtype=np.int8)
         self._occ_n = 0
