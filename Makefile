@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 APT_PACKAGES := espeak-ng libespeak-ng1 libportaudio2 libsndfile1 fonts-noto-cjk sox
-EXTRAS := voice,models,window,test
+EXTRAS := voice,models,image,window,test
 
 .PHONY: setup system-packages demo test bench clean
 

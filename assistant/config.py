@@ -240,7 +240,8 @@ _CHOICES = {
     ("image", "backend"): ("auto", "sd", "sketch"),
     ("image", "default_style"): ("hayao", "shinkai", "paprika", "face_paint"),
     ("tts", "engine"): ("espeak", "pyttsx3"),
-    ("animegan", "runtime"): ("auto", "eager", "channels_last", "onnx"),
+    ("animegan", "runtime"): ("auto", "eager", "channels_last", "onnx", "openvino"),
+    ("animegan", "precision"): ("f32", "bf16"),
     ("window", "display"): ("window", "headless", "none"),
     ("asr", "compute_type"): ("int8", "int8_float32", "float32", "float16", "int8_float16"),
 }

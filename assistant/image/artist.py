@@ -61,6 +61,7 @@ class Artist:
     def __init__(self, config: Config):
         self._config = config
         self._sd = None  # loaded lazily, kept warm between pictures
+        self._stylizer = None  # AnimeGANv2 engines, likewise
         self._lock = threading.Lock()
 
     def backend_name(self) -> str:
@@ -126,7 +127,9 @@ class Artist:
         if self._config.image.animegan_after_sd:
             checkpoint = animegan.find_checkpoint(self._config, plan.style)
             if checkpoint is not None:
-                image = animegan.stylize_image(self._config, image, plan.style)
+                if self._stylizer is None:
+                    self._stylizer = animegan.Stylizer(self._config)
+                image = self._stylizer.stylize(image, plan.style)
         return image
 
     def release(self) -> None:
@@ -135,3 +138,6 @@ class Artist:
             if self._sd is not None:
                 self._sd.release()
                 self._sd = None
+            if self._stylizer is not None:
+                self._stylizer.release()
+                self._stylizer = None
