@@ -126,11 +126,6 @@ class Dialog:
         text = clean_text(text)
         if text:
             self.lang = lang if lang in ("en", "zh") else detect_lang(text)
-        if confidence is not None and confidence < self._config.asr.min_confidence:
-            self._bus.emit("understood", intent="unknown", attributes=self.record, changed=[],
-                           reason="low confidence")
-            self._say("low_confidence")
-            return
         state = self.state
         current = self.record if state != "idle" else {}
         reply = corrections.interpret(text, current, self.lang, state=state)
@@ -139,6 +134,17 @@ class Dialog:
             intent = "describe"  # with nothing to correct, any understood content is a description
         if intent in ("describe", "correct") and not reply.attributes:
             intent = "unknown"
+        if confidence is not None and confidence < self._config.asr.min_confidence:
+            # A doubtful hearing may only lead to a question: a description or a correction is
+            # spoken back for confirmation anyway, but a doubtful "yes", "cancel" or a change to a
+            # picture on show would act on a guess, so those are asked again.
+            if intent == "describe" or (intent == "correct" and state == "confirming"):
+                reply.affirm = None
+            else:
+                self._bus.emit("understood", intent="unknown", attributes=self.record, changed=[],
+                               reason="low confidence")
+                self._say("low_confidence")
+                return
         self._bus.emit("understood", intent=intent, attributes=reply.attributes if intent in
                        ("describe", "correct") else self.record, changed=reply.changed)
         handler = getattr(self, f"_in_{state}")

@@ -81,12 +81,24 @@ def test_showing_times_out_silently(tmp_path):
     assert dialog.state == "idle" and len(rec.of_type("say")) == says
 
 
-def test_low_confidence_turn_is_asked_again_not_guessed(tmp_path):
+def test_low_confidence_reply_is_asked_again_not_guessed(tmp_path):
     dialog, rec = make(tmp_path)
-    dialog.hear("a girl with blue hair", lang="en", confidence=0.05)
-    assert dialog.state == "idle"
+    dialog.hear("a girl with blue hair", lang="en", confidence=0.9)
+    dialog.hear("yes", lang="en", confidence=0.05)
+    assert dialog.state == "confirming"
     assert rec.of_type("understood")[-1]["intent"] == "unknown"
     assert "say it again" in rec.of_type("say")[-1]["text"]
+    dialog.hear("yes, but at night", lang="en", confidence=0.05)  # a doubtful approval is not acted on
+    assert dialog.state == "confirming" and dialog.record["time_of_day"] == "night"
+    assert "right?" in rec.of_type("say")[-1]["text"]
+
+
+def test_low_confidence_description_is_only_confirmed(tmp_path):
+    dialog, rec = make(tmp_path)
+    dialog.hear("a cat on the beach", lang="en", confidence=0.1)
+    assert dialog.state == "confirming"
+    assert rec.of_type("say")[-1]["text"] == "A cat on the beach, is that right?"
+    assert not rec.of_type("image")
 
 
 def test_background_drawing_reports_progress_and_finishes(tmp_path):
