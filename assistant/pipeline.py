@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+import numpy as np
+
 import voices
 from assistant.config import Config
 from assistant.errors import UserError
@@ -147,6 +149,12 @@ class Pipeline:
         self._turn_thread = threading.Thread(target=self._turn_loop, args=(0,), name="turns", daemon=True)
         self._spec: _Speculation | None = None
         self._was_muted = False
+        self._was_speaking = False
+        # Push-to-talk (SPACE in the window, for halls too loud for the VAD): while held, every
+        # block is speech; releasing it closes the turn. Set from the window's thread, read here.
+        self._ptt_down = threading.Event()
+        self._ptt_blocks: list | None = None
+        bus.subscribe(self._on_event)
         self.speculation_hits = 0
         self.speculation_misses = 0
 
@@ -172,7 +180,36 @@ class Pipeline:
             self._turns.put(None)
             self._asr.close()
 
+    def _on_event(self, event: dict) -> None:
+        if event["type"] == "ptt":
+            (self._ptt_down.set if event.get("down") else self._ptt_down.clear)()
+
+    def _push_to_talk(self, block) -> bool:
+        """Collect blocks while the talk key is held; True when the block was taken."""
+        if self._ptt_down.is_set():
+            if self._ptt_blocks is None:
+                self._ptt_blocks = []
+                self._segmenter.reset()
+                self._spec = None
+                self._bus.emit("listening", speaking=True, ptt=True)
+            self._ptt_blocks.append(block)
+            return True
+        if self._ptt_blocks is not None:
+            from assistant.audio.vad import Segment
+
+            blocks, self._ptt_blocks = self._ptt_blocks, None
+            self._bus.emit("listening", speaking=False, ptt=True)
+            audio = np.concatenate([b.samples for b in blocks])
+            start = blocks[0].start
+            segment = Segment(audio=audio, start=start, end=start + len(audio) / self._config.audio.sample_rate,
+                              voiced_s=len(audio) / self._config.audio.sample_rate)
+            if segment.voiced_s >= self._config.vad.min_speech_s:
+                self._hand_on(segment)
+        return False
+
     def _feed(self, block) -> None:
+        if self._push_to_talk(block):
+            return
         muted = bool(getattr(block, "muted", False))
         if self._was_muted and not muted:
             # The assistant has just stopped talking: whatever the segmenter holds is its own voice.
@@ -181,6 +218,10 @@ class Pipeline:
         self._was_muted = muted
         for segment in self._guard("listen", lambda: self._segmenter.feed(block), []):
             self._hand_on(segment)
+        speaking = bool(self._segmenter.speaking)
+        if speaking != self._was_speaking:  # drives the window's "I'm listening" / "I heard you"
+            self._was_speaking = speaking
+            self._bus.emit("listening", speaking=speaking)
         if (self._config.tts.barge_in and self._speaker is not None and self._speaker.speaking
                 and self._segmenter.speaking):
             self._speaker.stop()
