@@ -34,6 +34,16 @@ def _fmt(event: dict) -> str | None:
         return f"image      {event['path']}  ({event['backend']}, {event['seconds']:.2f}s)"
     if kind == "error":
         return f"error      {event.get('stage')}: {event.get('message')}"
+    if kind == "ignored":
+        heard = f" ({event['text']!r})" if event.get("text") else ""
+        return f"ignored    {event.get('start', 0):.2f}s - {event.get('end', 0):.2f}s: {event.get('reason')}{heard}"
+    if kind == "barge_in":
+        return "barge-in   the person spoke over the reply; reply stopped"
+    if kind == "watchdog":
+        return f"watchdog   restarted {event.get('worker')} (stalled {event.get('stalled_s')} s)"
+    if kind == "summary":
+        return (f"summary    {event.get('day')}: {event.get('turns')} turns, {event.get('pictures')} pictures, "
+                f"{event.get('errors')} errors")
     return None
 
 
