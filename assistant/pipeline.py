@@ -427,12 +427,13 @@ class Session:
         self.stopped_by_signal = False
 
     def run(self, source, *, realtime: bool = False, one_turn_at_a_time: bool = False,
-            subscribers: Iterable[Callable] = (), linger: bool = False) -> int:
+            subscribers: Iterable[Callable] = (), linger: bool = False, greet: bool = False) -> int:
         """Run until the source is exhausted (files) or a stop (Ctrl-C, SIGTERM, the window closed).
 
         `source` is an iterable of Blocks or a function bus -> source (the microphone reports
         on the bus). Models are loaded and warmed first, so the session clock starts when
         listening does. `linger` keeps a window open after the input ends, until it is closed.
+        `greet` says hello first (the live daemon), so a person knows it is listening.
         """
         from assistant.events import JsonLinesSink
         from assistant.image.artist import Artist
@@ -490,6 +491,8 @@ class Session:
 
         def work():
             try:
+                if greet:
+                    dialog.greet()
                 pipeline.run(blocks)
             except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread
                 failure.append(exc)

@@ -107,6 +107,10 @@ class Dialog:
         self._confirmations += 1
         self._say("confirm", variant=self._confirmations, description=phrasing.describe(self.record, self.lang))
 
+    def greet(self) -> None:
+        """Say hello in the configured language, so a person knows the assistant is listening."""
+        self._say("greeting")
+
     # ------------------------------------------------------------------ turns
     def hear(self, text: str, lang: str | None = None, confidence: float | None = None) -> None:
         """Handle one user utterance (typed or recognised)."""

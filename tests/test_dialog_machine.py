@@ -170,3 +170,10 @@ def test_every_transition_is_a_state_event_in_order(tmp_path):
     for (a, b), (c, _) in zip(chain, chain[1:]):
         assert b == c
     assert chain[0][0] == "idle" and dialog.state == "idle"
+
+
+def test_greeting_is_spoken_in_the_configured_language(tmp_path):
+    dialog, rec = make(tmp_path, general__language="zh")
+    dialog.greet()
+    say = rec.of_type("say")[-1]
+    assert say["lang"] == "zh" and "你好" in say["text"]

@@ -16,4 +16,5 @@ def run(args, config) -> int:
     display = getattr(args, "display", None) or config.window.display
     session = Session(config, display=display, events=getattr(args, "events", None),
                       kiosk=config.kiosk.enabled)
-    return session.run(lambda bus: MicSource(config, bus), realtime=False, one_turn_at_a_time=False)
+    return session.run(lambda bus: MicSource(config, bus), realtime=False, one_turn_at_a_time=False,
+                       greet=True)
