@@ -8,9 +8,7 @@ it is written to a temporary file beside it and renamed, so OUT is never half wr
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -43,7 +41,7 @@ def _flatten(image, fmt: str):
 
 def write_picture(image, path: Path, metadata: dict) -> None:
     """Save `image` at `path` atomically in the format its extension names; UserError on failure."""
-    from assistant.image.png import save_png
+    from assistant.image.png import save_atomically, save_png
 
     fmt = _format_for(path)
     if path.is_dir():
@@ -52,22 +50,8 @@ def write_picture(image, path: Path, metadata: dict) -> None:
         if fmt == "PNG":
             save_png(image, path, metadata)
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        image = _flatten(image, fmt)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                options = {"quality": 92} if fmt in ("JPEG", "WEBP") else {}
-                image.save(f, format=fmt, **options)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        options = {"quality": 92} if fmt in ("JPEG", "WEBP") else {}
+        save_atomically(_flatten(image, fmt), path, fmt, **options)
     except PermissionError:
         raise UserError(f"cannot write {path} (permission denied)",
                         "choose an OUT in a folder you can write to") from None

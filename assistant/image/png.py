@@ -14,18 +14,14 @@ from pathlib import Path
 from PIL import Image, PngImagePlugin
 
 
-def save_png(image: Image.Image, path: str | os.PathLike, metadata: dict | None = None) -> Path:
-    """Save `image` as PNG at `path`; each metadata value is stored as a tEXt/iTXt chunk (JSON if not str)."""
+def save_atomically(image: Image.Image, path: str | os.PathLike, format: str, **options) -> Path:  # noqa: A002
+    """Save `image` in `format` at `path` via a temporary file in the same folder and a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    info = PngImagePlugin.PngInfo()
-    for key, value in (metadata or {}).items():
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
-        info.add_itxt(key, text)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".png", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            image.save(f, format="PNG", pnginfo=info)
+            image.save(f, format=format, **options)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -36,6 +32,15 @@ def save_png(image: Image.Image, path: str | os.PathLike, metadata: dict | None 
             pass
         raise
     return path
+
+
+def save_png(image: Image.Image, path: str | os.PathLike, metadata: dict | None = None) -> Path:
+    """Save `image` as PNG at `path`; each metadata value is stored as a tEXt/iTXt chunk (JSON if not str)."""
+    info = PngImagePlugin.PngInfo()
+    for key, value in (metadata or {}).items():
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+        info.add_itxt(key, text)
+    return save_atomically(image, path, "PNG", pnginfo=info)
 
 
 def read_metadata(path: str | os.PathLike) -> dict:
