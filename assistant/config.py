@@ -126,6 +126,9 @@ class ImageConfig:
     seed: int = -1
     # Run AnimeGANv2 over Stable Diffusion's output when its weights are present.
     animegan_after_sd: bool = True
+    # Free the loaded image models after this many idle seconds (gigabytes on a kiosk that
+    # waits all night); 0 keeps them loaded. The next picture loads them again.
+    release_after_s: float = 600.0
 
 
 @dataclass

@@ -64,6 +64,7 @@ class Dialog:
         self.lang = config.general.language if config.general.language != "auto" else "en"
         self._reprompts = 0
         self._last_activity = clock()
+        self._released = False
         self._turns = 0
         # Alternate the confirmation's wording so repeated corrections don't sound canned.
         self._confirmations = -1
@@ -126,6 +127,7 @@ class Dialog:
 
     def _hear(self, text: str, lang: str | None, confidence: float | None) -> None:
         self._last_activity = self._clock()
+        self._released = False
         self._turns += 1
         text = clean_text(text)
         if text:
@@ -297,6 +299,13 @@ class Dialog:
         """Time out a state nobody answers; call it about twice a second."""
         with self._lock:
             quiet = self._clock() - self._last_activity
+            release_after = self._config.image.release_after_s
+            if (release_after > 0 and quiet > release_after and not self._released and not self.busy
+                    and self.state in ("idle", "showing")):
+                self._released = True
+                release = getattr(self._artist, "release", None)
+                if release is not None:
+                    release()
             if self.state == "confirming" and quiet > self._config.dialog.confirm_timeout_s:
                 self._fire("timeout")
                 self._say("gave_up")

@@ -177,3 +177,28 @@ def test_greeting_is_spoken_in_the_configured_language(tmp_path):
     dialog.greet()
     say = rec.of_type("say")[-1]
     assert say["lang"] == "zh" and "你好" in say["text"]
+
+
+def test_image_models_are_freed_after_a_long_idle(tmp_path):
+    class Tracking(Artist):
+        released = 0
+
+        def release(self):
+            Tracking.released += 1
+            super().release()
+
+    clock = FakeClock()
+    dialog, _ = make(tmp_path, artist=Tracking(Config()), clock=clock, image__release_after_s=600.0)
+    dialog.hear("a dog")
+    dialog.hear("yes")
+    clock.now += 300
+    dialog.tick()
+    assert Tracking.released == 0
+    clock.now += 400
+    dialog.tick()
+    dialog.tick()
+    assert Tracking.released == 1  # once per quiet spell, not on every tick
+    dialog.hear("a cat")
+    clock.now += 700
+    dialog.tick()
+    assert Tracking.released == 1  # not while a confirmation is pending
