@@ -57,7 +57,11 @@ EN_YES = _phrases(
     "thats the one|thats it exactly|yes exactly|uh huh yes|mm hmm yes|yeah yeah|yep yep|"
     "looks great|it looks good|its good|its fine|its perfect|its right|thats all|"
     "nothing else|no changes|no change|keep it|keep it like that|leave it like that|as is|"
-    "no problem|no problems|no complaints")
+    "no problem|no problems|no complaints|thats exactly what i want|exactly what i want|"
+    "thats exactly it|thats exactly right|just right|thats just right|thats the idea|"
+    "thats what i wanted|exactly what i wanted|nailed it|you nailed it|looks perfect|"
+    "sounds about right|thats about right|yes thats her|yes thats him|thats her|thats him|"
+    "lovely|beautiful|amazing|fantastic|yes thanks|sweet|neat")
 EN_NO = _phrases(
     "no|nope|nah|nay|wrong|incorrect|not quite|not really|thats wrong|thats not right|"
     "that is wrong|not right|negative|no no|no way|not exactly|uh uh|not that|thats not it|"

@@ -90,7 +90,7 @@ EN: dict[str, dict[str, str]] = {
                            "tank top|top|leggings|tracksuit|pajamas|pyjamas|apron|gear|garb|"
                            "uniform shirt|getup|clothed|wear|dressed in"},
     "length": {"long": "long|longer|lengthy|waist length|waist-length|flowing|very long",
-               "short": "short|shorter|cropped|very short|pixie|pixie cut|buzz cut"},
+               "short": "short|shorter|cropped|very short|pixie"},
     "shade": {"_": "light|dark|fair|pale|bright|deep|pastel|vivid|neon|hot|soft|rich|vibrant|"
                    "colored|coloured|color|colour|tinted|dyed|shiny|glowing|sparkling|"
                    "fluffy|silky|messy|wavy|straight|spiky|beautiful|pretty|cute|"
@@ -103,7 +103,8 @@ EN: dict[str, dict[str, str]] = {
                    "-ish|ish|shade of|shades of|tone|toned|hued|hue"},
     "hair_style": {
         "long": "long hair|long-haired|long haired|longhaired|hair down to her waist",
-        "short": "short hair|short-haired|short haired|shorthaired|short cut|cropped hair",
+        "short": "short hair|short-haired|short haired|shorthaired|short cut|cropped hair|"
+                 "pixie cut|pixie haircut|buzz cut|buzzcut|crew cut|buzzed hair|shaved head",
         "ponytail": "ponytail|ponytails|pony tail|pony tails|pony-tail|high ponytail|"
                     "side ponytail|side tail|ponytailed|tied back hair|hair tied back|"
                     "hair in a ponytail|pony tale|pony tales|poney tail",
@@ -141,7 +142,7 @@ EN: dict[str, dict[str, str]] = {
                 "winter coat|lab coat|fur coat|duffle coat|long coat",
         "swimsuit": "swimsuit|swimsuits|bikini|bikinis|swimwear|bathing suit|swimming suit|"
                     "swimming costume|swim suit|one piece swimsuit|swimming trunks|trunks|"
-                    "school swimsuit|swimsuite",
+                    "school swimsuit|swimsuite|swim wear|swimming wear|beach wear|beachwear",
         "armor": "armor|armour|armors|armours|suit of armor|suit of armour|plate armor|"
                  "knight armor|armored|armoured|chainmail|chain mail|battle armor",
         "shirt": "shirt|shirts|blouse|blouses|button up shirt|button-up shirt|dress shirt|"
@@ -267,7 +268,7 @@ EN: dict[str, dict[str, str]] = {
                       "snow covered field|snow-covered field|snowy landscape|snow plain",
         "street": "street|streets|road|roads|alley|alleyway|alleys|sidewalk|avenue|lane|"
                   "crosswalk|pavement|boulevard|on the road|down the street|streat|"
-                  "street corner|back alley|side street|road side|roadside",
+                  "street corner|back alley|side street|road side|roadside|city street|busy street",
         "cafe": "cafe|café|cafes|coffee shop|coffee shops|coffeehouse|coffee house|"
                 "tea house|teahouse|tea room|bakery|diner|bistro|kafe|caffe|coffee place|restaurant|"
                 "noodle shop|ramen shop|tea shop|ice cream shop|cake shop|pastry shop|canteen",
@@ -282,7 +283,8 @@ EN: dict[str, dict[str, str]] = {
         "lake": "lake|lakes|lakeside|lake side|lakeshore|pond|ponds|by the lake|lakefront|"
                 "reservoir|river|riverside|river bank|riverbank|stream|lagoon",
         "field": "field|fields|meadow|meadows|grassland|grasslands|prairie|pasture|"
-                 "flower field|field of flowers|sunflower field|wheat field|rice field|"
+                 "flower field|field of flowers|sunflower field|field of sunflowers|fields of flowers|"
+                 "sunflower fields|flower fields|wheat field|rice field|"
                  "rice paddy|paddy|grassy field|lawn|countryside|farmland|feild|plains",
         "castle": "castle|castles|palace|palaces|fortress|citadel|throne room|chateau|"
                   "in a castle|castel|kastle|royal palace|ballroom",
@@ -373,7 +375,7 @@ EN_SOUNDALIKE: dict[str, str] = {
     "womn": "woman", "wooman": "woman", "kiten": "kitten", "dogg": "dog", "kat": "cat",
     "kats": "cats", "puppie": "puppy", "chlid": "child", "childs": "children",
     "mourning": "morning", "waiving": "waving", "stile": "style", "styel": "style", "nite": "night", "rein": "rain",
-    "sittin": "sitting", "thru": "through",
+    "sittin": "sitting", "thru": "through", "blu": "blue", "pnk": "pink", "grn": "green",
 }
 
 # ----------------------------------------------------------------------------------------------
@@ -388,17 +390,21 @@ ZH: dict[str, dict[str, str]] = {
         "boy": "男孩|男孩子|少年|男生|小伙子|小伙|小哥哥|男学生|男高中生|小男孩|男童|弟弟|"
                "哥哥|王子|儿子|帅哥|美少年|学长|学弟|男孩们|少年们|小子|男孩儿|兄弟|双胞胎兄弟",
         "woman": "女人|女性|女士|妇女|阿姨|夫人|老奶奶|老太太|奶奶|御姐|女子|妈妈|母亲|女王|"
-                 "太太|大姐|老妇人|妇人|女巫|大姐姐|成熟女性|少妇|姥姥|外婆",
+                 "太太|大姐|老妇人|妇人|女巫|大姐姐|成熟女性|少妇|姥姥|外婆|女的|女歌手|女老师|女医生|"
+                 "女警察|女警|女明星|女演员",
         "man": "男人|男性|男士|大叔|叔叔|老爷爷|爷爷|老头|老人|老人家|绅士|男子|爸爸|父亲|"
-               "国王|老先生|先生|大爷|老伯|大哥|武士|骑士|老头儿|外公|姥爷|中年男人|大汉",
+               "国王|老先生|先生|大爷|老伯|大哥|武士|骑士|老头儿|外公|姥爷|中年男人|大汉|男的|"
+               "男歌手|男老师|男医生|男护士|男警察|男明星|男演员",
         "child": "孩子|小孩|小孩子|儿童|小朋友|宝宝|婴儿|幼儿|小宝宝|孩童|娃娃|小娃|孩儿|"
-                 "小不点|童子|孩子们|小朋友们",
+                 "小不点|童子|孩子们|小朋友们|小学生|幼儿园小朋友",
         "cat": "猫|小猫|猫咪|小猫咪|猫猫|喵星人|花猫|橘猫|黑猫|白猫|狸花猫|猫儿|小奶猫|"
                "布偶猫|英短|加菲猫|貓",
         "dog": "狗|小狗|狗狗|小狗狗|柴犬|犬|小犬|哈士奇|柯基|金毛|泰迪|狗子|汪星人|幼犬|"
                "小奶狗|秋田犬|牧羊犬|萨摩耶|狗儿",
         "person": "人|人物|角色|某人|一个人|人们|学生|青少年|年轻人|路人|旅人|行人|旅行者|"
-                  "成年人|大人|情侣|恋人|夫妻",
+                  "成年人|大人|情侣|恋人|夫妻|医生|护士|老师|教师|警察|厨师|程序员|宇航员|航天员|科学家|"
+                  "画家|歌手|司机|农民|工人|上班族|店员|服务员|侦探|魔法师|法师|战士|士兵|忍者|"
+                  "运动员|中学生|高中生|大学生|留学生|游客|舞者",
     },
     "count": {
         "2": "两个|两只|两位|两名|两条|两头|俩|二个|两|2个|2只|2位|2名|一对|双胞胎",
@@ -431,7 +437,7 @@ ZH: dict[str, dict[str, str]] = {
                            "披风|斗篷|长袍|袍子|背心|吊带|睡衣|一身|全身|运动服|套头衫"},
     "length": {"long": "长|长长|很长|及腰|长长的", "short": "短|短短|很短|短短的"},
     "hair_style": {
-        "long": "长发|长头发|长长的头发|及腰长发|长直发|黑长直|长卷发|披肩长发|披肩发|长髪|"
+        "long": "长发|长头发|长长的头发|及腰长发|长直发|长卷发|披肩长发|披肩发|长髪|"
                 "头发很长|头发长长|长长的秀发|留长发|长发飘飘",
         "short": "短发|短头发|短短的头发|齐耳短发|短碎发|寸头|平头|头发很短|短髪|留短发|利落短发",
         "ponytail": "马尾|马尾辫|单马尾|高马尾|低马尾|侧马尾|扎马尾|绑马尾|马尾巴|马尾髮|一条马尾|"
@@ -443,11 +449,11 @@ ZH: dict[str, dict[str, str]] = {
         "bob": "波波头|波波|短波波|鲍勃头|蘑菇头|齐耳短发bob|bob头|bob发型|波波头发|锅盖头|"
                "学生头|妹妹头",
         "curly": "卷发|卷头发|卷卷的头发|大波浪|波浪卷|卷曲的头发|卷毛|自然卷|羊毛卷|微卷|"
-                 "卷曲|泡面头|爆炸头|卷髮|卷卷",
+                 "卷曲|泡面头|爆炸头|卷髮|卷卷|卷卷的|卷的|烫发|烫卷",
     },
     "outfit": {
         "dress": "连衣裙|裙子|长裙|礼服|晚礼服|婚纱|公主裙|洋装|裙|纱裙|旗袍|女仆装|"
-                 "蓬蓬裙|吊带裙|碎花裙|连身裙|连衣裙子|洛丽塔|汉服|衣裙|长裙子|晚装",
+                 "蓬蓬裙|吊带裙|碎花裙|花裙子|花裙|连身裙|连衣裙子|洛丽塔|汉服|衣裙|长裙子|晚装",
         "school uniform": "校服|制服|水手服|学生服|jk制服|jk|水手制服|学生制服|西式校服|"
                           "校裙|中学校服|高中校服|日系校服|学院风制服",
         "kimono": "和服|浴衣|振袖|和風服|和服裙",
@@ -459,7 +465,7 @@ ZH: dict[str, dict[str, str]] = {
         "coat": "大衣|风衣|外衣|棉袄|羽绒服|长大衣|呢子大衣|棉衣|雨衣|斗篷大衣|大褂",
         "swimsuit": "泳衣|泳装|比基尼|游泳衣|死库水|泳裤",
         "armor": "盔甲|铠甲|战甲|甲胄|盔|铠|鎧甲|騎士甲|护甲|装甲",
-        "shirt": "衬衫|衬衣|上衣|襯衫|衬衫衣|polo衫",
+        "shirt": "衬衫|衬衣|上衣|襯衫|衬衫衣|polo衫|花衬衫",
         "skirt": "短裙|半身裙|迷你裙|百褶裙|超短裙|小短裙|格子裙|a字裙|长半身裙",
     },
     "accessories": {
@@ -520,7 +526,7 @@ ZH: dict[str, dict[str, str]] = {
         "cherry blossoms": "樱花|樱花树|樱花树下|樱花林|樱花下|樱花盛开|落樱|樱|櫻花|樱桃树|"
                            "樱花雨|樱花瓣|樱花飘落|樱花街道",
         "forest": "森林|树林|林中|丛林|森林里|林子|密林|竹林|树丛|林间|山林|雨林|树林里",
-        "city": "城市|都市|市中心|城里|闹市|繁华都市|城镇|市区|大城市|都市里|东京|上海|"
+        "city": "城市|都市|市中心|城里|闹市|繁华都市|城镇|市区|大城市|都市里|东京|上海|小镇|镇上|镇子|城镇里|"
                 "城市里|街市|霓虹|高楼|摩天大楼|城区",
         "classroom": "教室|课堂|教室里|学校|课室|校园|班级|教学楼",
         "park": "公园|游乐场|公园里|小公园|游乐园|操场",
@@ -537,7 +543,7 @@ ZH: dict[str, dict[str, str]] = {
         "rooftop": "屋顶|天台|楼顶|房顶|屋顶上|天台上|楼顶上|房顶上|屋頂|顶楼|阳台",
         "lake": "湖边|湖|湖畔|湖上|湖面|池塘|湖水|河边|小河|河畔|溪边|小溪|河流|江边|湖泊|河",
         "field": "田野|草地|草原|原野|花田|麦田|田地|稻田|花海|田间|草坪|旷野|田园|乡间|"
-                 "乡村|向日葵田|草丛|野外|郊外",
+                 "乡村|向日葵田|草丛|野外|郊外|田里|农田|田埂|麦田里|稻田里",
         "castle": "城堡|宫殿|古堡|王宫|皇宫|城堡里|宮殿|城楼|要塞|堡垒|古城堡|城门|城墙",
         "bedroom": "卧室|房间|床上|卧房|寝室|屋里|房间里|床|卧室里|臥室|宿舍|闺房",
         "train station": "车站|火车站|地铁站|站台|月台|车站里|火车|地铁|電車|电车|车站上|"
@@ -556,7 +562,7 @@ ZH: dict[str, dict[str, str]] = {
     },
     "weather": {
         "sunny": "晴天|蓝天|蓝天下|晒太阳|晴朗|阳光明媚|阳光|艳阳|晴|艳阳天|烈日|阳光灿烂|蓝天白云|大晴天|日光|"
-                 "晴空|阳光下",
+                 "晴空|阳光下|风和日丽|晴空万里|天气晴朗|晴天里",
         "rain": "下雨|雨天|雨中|雨|大雨|小雨|雨里|暴雨|细雨|下着雨|雨水|阵雨|毛毛雨|雷雨|"
                 "下雨天|淋雨|雨夜|雨滴|落雨|风雨",
         "snow": "下雪|雪天|雪中|大雪|雪花|飘雪|雪|下着雪|小雪|暴雪|风雪|落雪|雪夜|飞雪|白雪",
@@ -577,7 +583,12 @@ ZH: dict[str, dict[str, str]] = {
              "手套|领带|项链|翅膀|尾巴|蝴蝶|鸟|鱼|金鱼|苹果|叶子|树叶|树|草|水|灯笼|灯|火|"
              "书|杯子|手机|剑|魔杖|马|龙|太阳|蛋糕|茶|咖啡|风筝|羽毛|狐狸|兔子|熊|"
              "熊猫|手镯|戒指|腰带|手表|船|滑板|椅子|沙发|桌子|花瓣|嘴唇|脸|皮肤|指甲|背景|"
-             "光|烟花|花火|气泡|泡泡|白云|红茶|绿茶|白领|飞机|青蛙|黑板|粉笔|机器人|天鹅|狐|毯子|窗户|窗",
+             "光|烟花|花火|气泡|泡泡|白云|红茶|绿茶|白领|飞机|青蛙|黑板|粉笔|机器人|天鹅|狐|毯子|窗户|窗|"
+             # real words that hold a vocabulary character but mean something else
+             "猫头鹰|热狗|狗尾巴草|花生|花椒|花卷|花钱|花纹|花样|花边|花瓶|花盆|浇花|看花|赏花|种花|"
+             "雪碧|雪糕|雪人|海菜|海带|海鲜|海苔|海报|海绵|海豚|海豹|海鸥|海盗|山东|山西|山药|山楂|"
+             "红酒|红包|红豆|绿豆|黑豆|白菜|黄瓜|金鱼缸|金牌|金钱|雨刷|云吞|猫粮|狗粮|书签|眼药水|"
+             "人气|人家",
     },
 }
 
@@ -596,6 +607,9 @@ ZH_SOUNDALIKE: dict[str, str] = {
     "屋定": "屋顶", "海变": "海边", "湖变": "湖边", "雪低": "雪地", "太控": "太空",
     "金法": "金发", "黑法": "黑发", "长法": "长发", "短法": "短发",
     "蓝法": "蓝发", "红法": "红发", "白法": "白发", "银法": "银发",
+    "女海": "女孩", "男海": "男孩", "穿为衣": "穿卫衣", "着为衣": "着卫衣",
+    # shorthand that says two things: 黑长直 is black, long, straight hair
+    "黑长直": "黑长直发",
 }
 
 

@@ -31,6 +31,12 @@ COLOR_NOUNS = {"rose": "pink", "roses": "pink", "peach": "orange", "cherry": "re
                "flame": "red", "fire": "red", "blood": "red", "honey": "blonde", "straw": "blonde",
                "ash": "gray", "smoke": "gray", "grass": "green", "leaf": "green", "forest": "green",
                "sapphire": "blue", "ruby": "red", "emerald": "green", "amethyst": "purple"}
+# Things whose colour a simile names, matched as their lexicon meaning ("the color of the sky").
+COLORED_THINGS = {("setting", "cherry blossoms"): "pink", ("setting", "beach"): "blue",
+                  ("weather", "snow"): "white", ("weather", "sunny"): "yellow",
+                  ("setting", "forest"): "green", ("setting", "field"): "green",
+                  ("time_of_day", "sunset"): "orange", ("time_of_day", "night"): "black",
+                  ("accessories", "flower"): "pink", ("weather", "rain"): "gray"}
 # Words between a noun and its colour ("hair that is pink", "make her hair pink", "dress to red").
 LINKING = {"is", "are", "was", "were", "be", "been", "being", "to", "into", "colored", "dyed",
            "of", "a", "an", "the", "should", "bit", "more", "which", "that", "thats", "turned",
@@ -115,11 +121,18 @@ def _index() -> tuple[dict, dict, int]:
         if rest and head in LEADING_FUNCTION_WORDS:
             # "in the snow" is just "snow": a leading function word would let a phrase steal the
             # word after it from a longer one ("in the snow field").
+            full = norm
             while head in LEADING_FUNCTION_WORDS and rest:
                 head, _, rest = rest.partition(" ")
             norm = f"{head} {rest}".strip()
             if norm in normed:
-                continue
+                other = normed[norm]
+                # "on the moon" is space though "moon" alone is night: a place phrase whose
+                # last word means another slot value keeps its preposition.
+                if other[0] in ("shade", "thing") or other == (kind, value) \
+                        or full.split(" ", 1)[0] in ("the", "a", "an"):
+                    continue
+                norm = full
         phrases.setdefault(norm, (kind, value))
         n = norm.count(" ") + 1
         longest = max(longest, n)
@@ -146,6 +159,8 @@ CONTEXT_SLIPS = {
     "classes": ({"with", "wearing", "wears", "no", "without", "some", "his", "her", "round"}, "glasses"),
     "knight": ({"at", "tonight", "the"}, "night"),
     "ice": (set(), "eyes"),
+    "grill": ({"a", "the", "anime", "little", "cute", "young"}, "girl"),
+    "grills": ({"two", "three", "four", "some", "anime", "little", "cute", "young"}, "girls"),
     "ayes": (set(), "eyes"),
 }
 
@@ -166,7 +181,16 @@ def tokenize(text: str) -> list[str]:
             colour_before = toks[i - 1] in _colour_words()
             if toks[i - 1] in before or (not before and colour_before):
                 toks[i] = fixed
+    # "a cat girl", "neko boy", "fox girl": a person with animal ears, not an animal.
+    for i in range(len(toks) - 2, -1, -1):
+        if toks[i] in ANIMAL_EARED and toks[i + 1] in EARED_PEOPLE:
+            toks[i:i + 1] = ["cat", "ears"]
     return toks
+
+
+ANIMAL_EARED = {"cat", "neko", "kitty", "fox", "kitsune", "wolf", "bunny"}
+EARED_PEOPLE = {"girl", "girls", "boy", "boys", "woman", "women", "man", "men", "maid", "maids",
+                "lady", "kid", "child", "person"}
 
 
 @lru_cache(maxsize=1)
@@ -236,6 +260,14 @@ def _match(tokens: list[str]) -> list[_Item]:
 
 def _bind_colors(items: list[_Item]) -> None:
     for k, it in enumerate(items):
+        j = k - 1
+        while j >= 0 and items[j].text in ("the", "a", "an", "fresh", "ripe"):
+            j -= 1
+        if j >= 1 and items[j].text == "of" and items[j - 1].text in ("color", "shade", "tone") \
+                and (it.text in COLOR_NOUNS or (it.kind, it.value) in COLORED_THINGS):
+            # "hair the colour of cherry blossoms", "eyes the color of the sea"
+            it.kind, it.value = "color", COLOR_NOUNS.get(it.text) or COLORED_THINGS[(it.kind, it.value)]
+            continue
         if it.kind == "word" and it.text == "read" and k + 1 < len(items) \
                 and items[k + 1].kind in ("hair_noun", "eye_noun", "garment", "outfit"):
             it.kind, it.value = "color", "red"  # "read hair": a misheard "red"
@@ -339,7 +371,9 @@ def _backward_target(items: list[_Item], k: int, wearing: bool = True) -> str | 
             return "outfit_color"
         if it.kind in ("accessories", "thing"):
             return _BLOCK_MARK  # "make the hat red": a hat's colour is no slot
-        if it.kind in ("shade", "length") or (it.kind == "word" and it.text in LINKING):
+        if it.kind in ("shade", "length") or (it.kind == "word" and it.text in LINKING) or (
+                # "hair is long and pink": "and" after another word about the same noun
+                it.kind == "word" and it.text == "and" and j > 0 and items[j - 1].kind == "length"):
             j -= 1
             steps += 1
             continue
@@ -353,7 +387,7 @@ def _bind_lengths(items: list[_Item]) -> None:
             continue
         target = None
         j = k + 1
-        while j < len(items) and j <= k + 4:
+        while j < len(items) and j <= k + 6:  # "long, wavy, black hair"
             nxt = items[j]
             if nxt.kind == "hair_noun":
                 target = it.value
@@ -454,8 +488,13 @@ def _replacements(items: list[_Item]) -> None:
     colors = [j for j, it in enumerate(items) if it.kind == "color"]
     for a, b in zip(colors, colors[1:]):
         between = [items[j] for j in range(a + 1, b)]
-        if len(between) <= 3 and any(x.kind == "word" and x.text in ("to", "into", "for", "with")
-                                     for x in between) and not any(x.kind == "punct" for x in between):
+        # Only function words between the two ("red to blue", "the red one for a blue"): a
+        # noun between ("a green dress with a black hat") means two colours of two things.
+        if len(between) > 3 or any(x.kind != "word" for x in between):
+            continue
+        links = {x.text for x in between}
+        before = {x.text for x in items[max(0, a - 4):a] if x.kind == "word"}
+        if links & {"to", "into"} or (links & {"for", "with"} and before & (CHANGE_WORDS | {"from"})):
             items[a].negated = True
     for k, it in enumerate(items):
         if not (it.kind == "word" and it.text in CHANGE_WORDS):
