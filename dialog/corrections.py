@@ -99,7 +99,12 @@ ZH_YES = sorted(("对", "对的", "对啊", "对呀", "对对", "对对对", "�
                  "去画吧", "太好了", "嗯对", "对没错", "是的没错", "好的谢谢", "可以画", "画吧画吧",
                  "就这么画", "就这样画", "同意", "好的好的", "对的对的", "是滴", "对滴", "没毛病",
                  "yes", "可以的谢谢", "开始", "画", "嗯好", "嗯可以", "好耶", "棒", "真棒", "对头",
-                 "就是这样", "正是", "是这个", "就是它"), key=len, reverse=True)
+                 "就是这样", "正是", "是这个", "就是它", "嗯呢", "没有问题", "挺好的", "挺好",
+                 "按这个画", "就按这个画", "照这个画", "就照这个画", "不用改了", "不用改", "不需要改",
+                 "不用再改了", "可以开始了", "好极了", "对极了", "是这样的", "没错的"),
+                key=len, reverse=True)
+# Sentence-final particles: a yes/no word followed only by these still stands ("就这个吧").
+ZH_PARTICLES = "吧啊呀了哦呢嘛啦哈噢喔"
 ZH_NO = sorted(("不对", "不是", "不", "错了", "错", "不行", "不好", "不是的", "不对不对", "不太对",
                 "不完全对", "不是这样", "搞错了", "你错了", "说错了", "错啦", "不对哦", "不对啊", "不是啊",
                 "不不", "不不不", "不要这样", "不是这个", "没说对", "弄错了", "有问题", "不太对劲",
@@ -108,7 +113,7 @@ ZH_NO = sorted(("不对", "不是", "不", "错了", "错", "不行", "不好", 
 ZH_STRONG = {"对的", "是的", "好的", "可以", "没错", "不对", "错了", "不是的", "不行", "就这样",
              "没问题", "不太对", "搞错了", "说错了", "弄错了"}
 ZH_JOIN = ("但是", "不过", "就是", "然后", "只是", "可是", "但", "另外", "还有", "再", "还", "把")
-ZH_CANCEL = ("算了吧", "算了", "取消", "不画了", "别画了", "不用了", "不要了", "停止", "停下", "停",
+ZH_CANCEL = ("算了吧", "算了", "算啦", "取消", "不画了", "别画了", "不用了", "不要了", "停止", "停下", "停",
              "不想画了", "不用画了", "没事了", "没事", "忘了吧", "不要画了", "别弄了", "退出", "结束")
 ZH_RESTART = ("重新开始", "重来", "从头开始", "从头来", "重新来", "再来一次", "重新来过", "从新开始",
               "重新画", "换一张", "从头再来", "再来一遍", "推倒重来")
@@ -209,8 +214,8 @@ def _markers_zh(text: str, analysis: Analysis) -> _Markers:
             continue
         filler = next((f for f in ZH_FILLER if s.startswith(f, i)), None)
         # 嗯 said alone is a yes; before other words ("嗯,不对") it is filler.
-        if filler and not (filler.startswith("嗯") and not s[i + len(filler):].strip("".join(PUNCT) + "嗯")
-                           and m.affirm is None):
+        if filler and not (filler.startswith("嗯") and not s[i + len(filler):].strip(
+                "".join(PUNCT) + "嗯" + ZH_PARTICLES) and m.affirm is None):
             i += len(filler)
             continue
         word = None
@@ -218,7 +223,11 @@ def _markers_zh(text: str, analysis: Analysis) -> _Markers:
             if s.startswith(w, i):
                 end = i + len(w)
                 tail = s[end:]
-                stands = not tail or tail[0] in PUNCT or w in ZH_STRONG or tail.startswith(ZH_JOIN)
+                bare = tail.lstrip(ZH_PARTICLES)
+                # "就这个吧", "ok没问题", "好好好": a word followed by particles, or by another word
+                # of the same answer, stands.
+                stands = not bare or bare[0] in PUNCT or w in ZH_STRONG or tail.startswith(ZH_JOIN) \
+                    or bare.startswith(tuple(x for x in (ZH_NO if w in ZH_NO else ZH_YES) if x != "画"))
                 if w in ZH_NO and not stands and w in ("不是", "不", "错"):
                     # "不是红色" still says no; "不要帽子"/"不戴" do not (they remove something).
                     stands = w == "不是"
@@ -233,6 +242,8 @@ def _markers_zh(text: str, analysis: Analysis) -> _Markers:
         else:
             m.affirm = True if m.affirm is None else m.affirm
         i += len(word)
+        while i < len(s) and s[i] in ZH_PARTICLES:
+            i += 1
         join = next((j for j in ZH_JOIN if s.startswith(j, i)), None)
         if join and join not in ("再", "还", "把"):
             i += len(join)

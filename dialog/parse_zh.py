@@ -36,7 +36,10 @@ WEAR = ("穿着一身", "穿一身", "穿着", "穿的", "穿", "一身", "身�
 NEG_BEFORE = ("不想要", "不需要", "不要", "不戴", "没有", "没戴", "别戴", "不用", "不带", "去掉", "拿掉",
               "摘掉", "摘下", "取下", "删掉", "删除", "去除", "除掉", "拿走", "脱掉", "脱下", "取掉",
               "不穿", "不拿", "不用戴", "别带", "别穿", "别要", "别", "无", "不是", "没", "不", "去",
-              "免", "除了", "拿下", "撤掉", "换掉", "扔掉", "丢掉")
+              "免", "除了", "拿下", "撤掉", "换掉", "扔掉", "丢掉",
+              # 别画眼镜 / 不要画成晚上: "draw" between the negation and the thing
+              "不要画成", "别画成", "不要弄成", "别弄成", "不要画", "别画", "不画", "不用画", "不要有",
+              "别有")
 NEG_AFTER = ("去掉", "拿掉", "摘掉", "不要了", "不要", "删掉", "去了", "摘了", "拿走", "脱掉", "换掉",
              "删了", "拿了", "摘下来", "摘下", "取下", "取掉", "不戴了", "别戴了", "别要了", "撤掉",
              "丢掉", "扔掉", "去除", "除掉", "不用了", "就不要了", "也不要了", "也不要", "就不要",
@@ -153,6 +156,30 @@ def _soundalikes_in_leftovers(text: str, items: list[_Item], table: dict) -> lis
                 out.append(items[j])
                 j += 1
         k = run_end
+    return _soundalikes_beside_words(text, out, table)
+
+
+def _soundalikes_beside_words(text: str, items: list[_Item], table: dict) -> list[_Item]:
+    """A one-character word may be half of a misheard one: 笑服 is 校服 (not "smiling" + 服),
+    女海 is 女孩 (not 女 + "beach"). Try each such word with the unclaimed character beside it."""
+    out: list[_Item] = []
+    k = 0
+    while k < len(items):
+        pair = items[k:k + 2]
+        if len(pair) == 2 and pair[0].end == pair[1].start and all(
+                len(x.text) == 1 and "\u4e00" <= x.text <= "\u9fff" for x in pair) \
+                and any(x.kind != "char" for x in pair) \
+                and not {"count", "color", "length"} & {pair[0].kind, pair[1].kind}:
+            span = pair[0].text + pair[1].text
+            word = fuzzy.zh_soundalike(span)
+            claimed = {(x.kind, x.value) for x in pair if x.kind != "char"}
+            if word and word in table and table[word] not in claimed:
+                kind, value = table[word]
+                out.append(_Item(kind, value, pair[0].start, pair[1].end, span))
+                k += 2
+                continue
+        out.append(items[k])
+        k += 1
     return out
 
 
@@ -343,7 +370,7 @@ def _glasses_heard_as_eyes(text: str, items: list[_Item]) -> None:
         if it.kind == "eye_noun" and it.text == "眼睛":
             a, _ = _clause_bounds(text, it.start)
             before = _strip_end(text[a:it.start], ("着", "一副", "副", "了", "个", "上"))
-            if before.endswith(("戴", "摘", "去掉", "拿掉", "摘掉", "不要", "没戴", "不戴", "加")):
+            if before.endswith(("戴", "带", "配", "摘", "去掉", "拿掉", "摘掉", "不要", "没戴", "不戴", "加")):
                 it.kind, it.value = "accessories", "glasses"
 
 
