@@ -46,7 +46,8 @@ EN: dict[str, dict[str, str]] = {
                "corgi|husky|golden retriever|retriever|poodle|labrador",
         "person": "person|people|someone|somebody|human|humans|character|figure|individual|"
                   "student|students|teenager|teenagers|teen|adult|adults|traveler|traveller|"
-                  "anyone|elderly person|old person",
+                  "anyone|elderly person|old person|friend|friends|best friends|pal|pals|buddy|"
+                  "buddies|lovers",
     },
     "count": {
         "1": "one|1|single|a single|just one|only one",
@@ -100,7 +101,9 @@ EN: dict[str, dict[str, str]] = {
                    "striped|checkered|plaid|floral|traditional|old|new|stylish|"
                    "sailor|torn|ragged|loose|tight|baggy|oversized|slightly|very|really|"
                    "super|kinda|kind of|sort of|all|entirely|completely|mostly|"
-                   "-ish|ish|shade of|shades of|tone|toned|hued|hue"},
+                   "-ish|ish|shade of|shades of|tone|toned|hued|hue|flower pattern|"
+                   "flower patterns|flower print|floral pattern|floral print|flowered|flowery|"
+                   "polka dot|polka dots|polka dotted|pattern|patterned|print|printed"},
     "hair_style": {
         "long": "long hair|long-haired|long haired|longhaired|hair down to her waist",
         "short": "short hair|short-haired|short haired|shorthaired|short cut|cropped hair|"

@@ -242,7 +242,9 @@ def _match(tokens: list[str]) -> list[_Item]:
             # A word split in two by the recogniser ("head fones", "back pak").
             joined = tok + tokens[i + 1]
             key = fuzzy.correct_en(joined) if len(joined) >= 6 else None
-            if key and fuzzy.distance(joined, key.replace(" ", ""), 1) <= 1 and _entry(key):
+            # A short second word must join exactly: "please do" is no "pleased".
+            allowed = 1 if len(tokens[i + 1]) > 2 else 0
+            if key and fuzzy.distance(joined, key.replace(" ", ""), 1) <= allowed and _entry(key):
                 found = (_entry(key), 2)
         if not found:
             key = fuzzy.correct_en(tok)
@@ -372,6 +374,7 @@ def _backward_target(items: list[_Item], k: int, wearing: bool = True) -> str | 
         if it.kind in ("accessories", "thing"):
             return _BLOCK_MARK  # "make the hat red": a hat's colour is no slot
         if it.kind in ("shade", "length") or (it.kind == "word" and it.text in LINKING) or (
+                it.kind == "punct" and it.text == ":") or (
                 # "hair is long and pink": "and" after another word about the same noun
                 it.kind == "word" and it.text == "and" and j > 0 and items[j - 1].kind == "length"):
             j -= 1
@@ -476,6 +479,10 @@ def _taken_off(items: list[_Item]) -> None:
         nxt = items[k + 1:k + 4]
         if not any(x.kind == "word" and x.text in ("off", "away") for x in nxt):
             continue
+        after = items[k + 2] if k + 2 < len(items) else None
+        if items[k + 1].text == "off" and (after is None or after.kind == "punct" or after.text == "please"):
+            it.negated = True  # "glasses off", "hat off please"
+            continue
         before = items[max(0, k - 4):k]
         if any(x.kind == "word" and x.text in ("take", "takes", "taking", "took", "get", "pull",
                                               "throw", "toss", "put") for x in before):
@@ -506,6 +513,11 @@ def _replacements(items: list[_Item]) -> None:
                 items[acc[0]].negated = True
 
 
+MISHEARD_COUNTS = {"to": 2, "too": 2, "for": 4}
+COUNT_LEADS = {"draw", "paint", "sketch", "make", "show", "want", "me", "generate", "create",
+               "picture", "uh", "um", "so", "okay", "ok", "please", "just", "of", "need", "wanna"}
+
+
 def _count_for(items: list[_Item], k: int) -> int | None:
     """The number said just before the subject at k ("two little cats", "a pair of dogs")."""
     j = k - 1
@@ -514,14 +526,16 @@ def _count_for(items: list[_Item], k: int) -> int | None:
         it = items[j]
         if it.kind == "count":
             return int(it.value)
+        if it.kind == "word" and it.text in MISHEARD_COUNTS and it.start == items[k].start - 1 \
+                and items[k].text.endswith("s") and (j == 0 or items[j - 1].kind == "punct" or (
+                    items[j - 1].kind == "word" and items[j - 1].text in COUNT_LEADS)):
+            # "draw to cats", "for dogs in a park": a misheard "two"/"four" where a sentence or
+            # a request starts.
+            return MISHEARD_COUNTS[it.text]
         if it.kind in ("shade", "color", "length") or (it.kind == "word" and it.text not in BOUNDARY and it.text not in ("a", "an")):
             skipped += 1
             j -= 1
             continue
-        if it.kind == "word" and it.text in ("to", "too") and it.start == items[k].start - 1 \
-                and items[k].text.endswith("s") and j >= 1 and items[j - 1].kind == "word" \
-                and items[j - 1].text in ("draw", "paint", "sketch", "make", "show", "want", "me", "generate", "create", "picture"):
-            return 2  # "draw to cats": a misheard "two"
         return None
     return None
 
