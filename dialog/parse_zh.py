@@ -47,7 +47,9 @@ NEG_AFTER = ("去掉", "拿掉", "摘掉", "不要了", "不要", "删掉", "去
 NEG_FILL = ("戴着", "戴", "着", "穿", "拿着", "拿", "带着", "带", "任何", "一副", "一顶", "一个", "一把",
             "一条", "一件", "一只", "一朵", "副", "顶", "个", "把", "只", "条", "件", "朵", "的", "了",
             "和", "或者", "或", "也", "还有", "跟", "她的", "他的", "它的", "她", "他", "它", "那个",
-            "这个", "那", "这", "掉", "要", "上", "再", "给", "请", "、", "以及", "及", "与")
+            "这个", "那", "这", "掉", "要", "上", "再", "给", "请", "、", "以及", "及", "与", "什么", "啥")
+# 不是在海边 / 不在海边: the place word after a negation.
+SETTING_FILL = ("在", "到", "去", "于")
 POST_FILL = ("给", "也", "就", "都", "全", "全部", "了", "请", "要", "可以", "都给", "通通", "统统", "一起")
 LIST_JOINERS = {"和", "跟", "与", "、", "还有", "以及", "或者", "或", "及", ",", ""}
 CONTEXT_WORDS = {"头发": "hair_color", "发色": "hair_color", "眼睛": "eye_color", "瞳色": "eye_color",
@@ -166,8 +168,11 @@ def _soundalikes_beside_words(text: str, items: list[_Item], table: dict) -> lis
     k = 0
     while k < len(items):
         pair = items[k:k + 2]
+        # 咖啡听 is 咖啡厅: a noun outside the schema may be half of one too.
         if len(pair) == 2 and pair[0].end == pair[1].start and all(
-                len(x.text) == 1 and "\u4e00" <= x.text <= "\u9fff" for x in pair) \
+                (len(x.text) == 1 or x.kind == "thing" and len(x.text) <= 3)
+                and all("\u4e00" <= ch <= "\u9fff" for ch in x.text) for x in pair) \
+                and (any(x.kind == "char" for x in pair) or len(pair[0].text + pair[1].text) == 2) \
                 and any(x.kind != "char" for x in pair) \
                 and not {"count", "color", "length"} & {pair[0].kind, pair[1].kind}:
             span = pair[0].text + pair[1].text
@@ -346,8 +351,9 @@ def _negations(text: str, items: list[_Item]) -> None:
                 break
         if it.negated:
             continue
-        stripped = _strip_end(before, NEG_FILL) if it.kind == "accessories" else before
-        if any(stripped.endswith(w) for w in NEG_BEFORE):
+        fill = NEG_FILL if it.kind == "accessories" else SETTING_FILL if it.kind == "setting" else ()
+        stripped = _negated_by_end(before, fill)
+        if stripped is not None:
             if it.kind == "subject" and not stripped.endswith("不是"):
                 continue  # "不要男孩" still names a subject; only "不是X" rejects one
             it.negated = True
@@ -362,6 +368,32 @@ def _negations(text: str, items: list[_Item]) -> None:
             after = _strip_start(text[end:b], POST_FILL)
             if any(after.startswith(w) for w in NEG_AFTER):
                 it.negated = True
+
+
+GENDERED = {"女": {"man": "woman", "boy": "girl", "person": "woman", "child": "girl"},
+            "男": {"woman": "man", "girl": "boy", "person": "man", "child": "boy"}}
+
+
+def _gender_prefix(items: list[_Item]) -> None:
+    """女骑士, 女程序员, 男护士: 女/男 before a person word says which one."""
+    for prev, it in zip(items, items[1:]):
+        if it.kind == "subject" and prev.kind == "char" and prev.text in GENDERED \
+                and prev.end == it.start:
+            it.value = GENDERED[prev.text].get(it.value, it.value)
+
+
+def _negated_by_end(before: str, fill) -> str | None:
+    """The text up to a negation word that ends `before`, peeling filler words one at a time
+    (不需要眼镜 ends in 不需要 before 要 is peeled as filler, 不要戴眼镜 only after 戴 is)."""
+    while True:
+        if any(before.endswith(w) for w in NEG_BEFORE):
+            return before
+        for w in fill:
+            if before.endswith(w):
+                before = before[: -len(w)]
+                break
+        else:
+            return None
 
 
 def _glasses_heard_as_eyes(text: str, items: list[_Item]) -> None:
@@ -404,7 +436,7 @@ def _slot_word_negated(text: str, start: int, end: int) -> bool:
     a, b = _clause_bounds(text, start)
     negations = ("不要", "去掉", "拿掉", "删掉", "没有", "不用", "去除", "无", "不需要")
     raw = text[a:start]
-    before = _strip_end(raw, ("的", "任何", "那个", "这个", "把", "她的", "他的", "它的"))
+    before = _strip_end(raw, ("的", "任何", "那个", "这个", "把", "她的", "他的", "它的", "什么", "啥"))
     after = _strip_start(text[end:b], POST_FILL)
     return raw.endswith(negations) or before.endswith(negations) or after.startswith(NEG_AFTER)
 
@@ -412,6 +444,7 @@ def _slot_word_negated(text: str, start: int, end: int) -> bool:
 def analyse(text: str) -> Analysis:
     text = normalise(text)
     items = _match(text)
+    _gender_prefix(items)
     _glasses_heard_as_eyes(text, items)
     _bind_colors(text, items)
     _bind_lengths(text, items)
