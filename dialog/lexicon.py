@@ -110,11 +110,11 @@ EN: dict[str, dict[str, str]] = {
                  "pixie cut|pixie haircut|buzz cut|buzzcut|crew cut|buzzed hair|shaved head",
         "ponytail": "ponytail|ponytails|pony tail|pony tails|pony-tail|high ponytail|"
                     "side ponytail|side tail|ponytailed|tied back hair|hair tied back|"
-                    "hair in a ponytail|pony tale|pony tales|poney tail",
+                    "hair in a ponytail|pony tale|pony tales|poney tail|pony tell|pony tells",
         "twintails": "twintails|twintail|twin tails|twin tail|twin-tails|twin-tail|"
                      "twin tales|twin tale|pigtails|pigtail|pig tails|pig tail|"
                      "two ponytails|twin ponytails|double ponytail|double ponytails|"
-                     "twin ponytail|twin buns|odango|two pigtails|twin-tailed|twintailed|"
+                     "twin ponytail|twin buns|odango|two pigtails|twin-tailed|twintailed|twin tells|twin tell|"
                      "twin braids tails",
         "braid": "braid|braids|braided|braided hair|plait|plaits|plaited|french braid|"
                  "twin braids|two braids|pigtail braids|cornrows|braided ponytail",
@@ -163,7 +163,7 @@ EN: dict[str, dict[str, str]] = {
                "hard hat|trilby|panama hat|bowler hat|sunbonnet|headwear",
         "headphones": "headphones|headphone|head phones|head phone|headset|headsets|"
                       "earphones|earphone|ear phones|earbuds|ear buds|earmuffs|headfones|"
-                      "head-phones|headphones on",
+                      "head-phones|headphones on|ear muffs|ear muff|earmuff",
         "ribbon": "ribbon|ribbons|bow|bows|hair ribbon|hair bow|hairbow|hair ribbons|"
                   "hair tie|ribbon bow|bow tie|bowtie|riband|hairband|hair band|headband",
         "scarf": "scarf|scarves|scarfs|muffler|neck scarf|shawl|bandana|neckerchief|scaf|"
@@ -271,7 +271,8 @@ EN: dict[str, dict[str, str]] = {
                       "snow covered field|snow-covered field|snowy landscape|snow plain",
         "street": "street|streets|road|roads|alley|alleyway|alleys|sidewalk|avenue|lane|"
                   "crosswalk|pavement|boulevard|on the road|down the street|streat|"
-                  "street corner|back alley|side street|road side|roadside|city street|busy street",
+                  "street corner|back alley|side street|road side|roadside|city street|busy street|"
+                  "bus stop|crossroads|intersection|crosswalks|shopping street",
         "cafe": "cafe|café|cafes|coffee shop|coffee shops|coffeehouse|coffee house|"
                 "tea house|teahouse|tea room|bakery|diner|bistro|kafe|caffe|coffee place|restaurant|"
                 "noodle shop|ramen shop|tea shop|ice cream shop|cake shop|pastry shop|canteen",
@@ -334,7 +335,8 @@ EN: dict[str, dict[str, str]] = {
                  "spirited away|totoro|my neighbor totoro|howl's moving castle|"
                  "howls moving castle|princess mononoke|kiki's delivery service|"
                  "ponyo|miyasaki|miazaki|miyazake|gibli|jibli|ghibly|giblee|jiblee|"
-                 "studio jibli|studio gibli|hayao's|castle in the sky|nausicaa",
+                 "studio jibli|studio gibli|hayao's|castle in the sky|nausicaa|jibbly|gibbly|"
+                 "ghiblie|jiblie|jibli style|studio jibbly|studio gibbly",
         "shinkai": "shinkai|makoto shinkai|makoto|your name|kimi no na wa|weathering with you|"
                    "suzume|5 centimeters per second|five centimeters per second|"
                    "garden of words|the garden of words|shinkei|shin kai|shinkay|"

@@ -69,9 +69,16 @@ NEG_FILL = {"a", "an", "the", "any", "her", "his", "their", "its", "wearing", "w
             "should", "she", "he", "it", "they", "want", "needs", "there", "carry", "carrying",
             "holding", "hold", "use", "using", "with", "like", "so", "much", "too", "also",
             "him", "them", "anymore", "longer", "i", "dont", "do", "please", "got", "gonna"}
+# "don't give her a hat", "never draw glasses": a verb a spoken "don't" reaches across (a bare
+# "no" does not: "no, give her a hat" adds the hat).
+NEG_VERBAL = {"dont", "never", "didnt", "doesnt", "wont", "shouldnt", "cant", "not", "wouldnt"}
+NEG_VERBS = {"give", "add", "include", "draw", "paint", "show", "put", "make", "let", "dress",
+             "need", "want", "wanna", "like", "bother", "with"}
 LEADING_FUNCTION_WORDS = {"in", "at", "on", "the", "a", "an", "by", "during"}
 NEG_LIST = {"or", "nor", "and", "a", "an", "any", "the", "either", "neither", "also", "even",
             "her", "his", "their", "its"}
+SHOP_WORDS = {"shop", "shops", "store", "stores", "stall", "stand", "boutique", "market", "seller",
+              "vendor", "factory", "maker", "makers"}
 CHANGE_WORDS = {"replace", "swap", "change", "switch", "exchange", "trade", "turn", "substitute"}
 VALUE_SLOTS = ("subject", "hair_style", "outfit", "accessories", "action", "expression", "setting",
                "time_of_day", "weather", "style")
@@ -336,7 +343,8 @@ def _forward_target(items: list[_Item], k: int) -> str | None:
             return "eye_color"
         if it.kind in ("outfit", "garment"):
             return "outfit_color"
-        if it.kind == "subject" and color.text in HAIR_ONLY:
+        if it.kind == "subject" and color.text in HAIR_ONLY and it.value not in ("cat", "dog"):
+            # "a ginger girl" is her hair; "a ginger cat" is fur, which no slot holds
             return "hair_color"
         if it.kind in ("subject", "thing", "accessories", "setting", "weather", "time_of_day"):
             return _BLOCK_MARK
@@ -451,7 +459,8 @@ def _negations(items: list[_Item], tokens: list[str]) -> None:
                 # Before the first negated word any filler; after it only a list of the same
                 # kind ("without glasses or a hat"), so "without glasses in a black uniform"
                 # keeps the uniform.
-                if nxt.text in (NEG_FILL if first_kind is None else NEG_LIST):
+                if nxt.text in (NEG_FILL if first_kind is None else NEG_LIST) or (
+                        first_kind is None and it.text in NEG_VERBAL and nxt.text in NEG_VERBS):
                     j += 1
                     continue
                 break
@@ -513,6 +522,7 @@ def _replacements(items: list[_Item]) -> None:
                 items[acc[0]].negated = True
 
 
+AGE_UNITS = {"year", "years", "yr", "yrs", "month", "months", "week", "weeks", "day", "days"}
 MISHEARD_COUNTS = {"to": 2, "too": 2, "for": 4}
 COUNT_LEADS = {"draw", "paint", "sketch", "make", "show", "want", "me", "generate", "create",
                "picture", "uh", "um", "so", "okay", "ok", "please", "just", "of", "need", "wanna"}
@@ -525,6 +535,8 @@ def _count_for(items: list[_Item], k: int) -> int | None:
     while j >= 0 and skipped <= 2:
         it = items[j]
         if it.kind == "count":
+            if j + 1 < len(items) and items[j + 1].text in AGE_UNITS:
+                return None  # "a five-year-old boy" is one boy
             return int(it.value)
         if it.kind == "word" and it.text in MISHEARD_COUNTS and it.start == items[k].start - 1 \
                 and items[k].text.endswith("s") and (j == 0 or items[j - 1].kind == "punct" or (
@@ -574,6 +586,8 @@ def analyse(text: str) -> Analysis:
                 ("color" if it.bound is None else None)
             if slot:
                 out.mentions.append(Mention(slot, it.value, it.start, it.negated, it.text))
+        elif it.kind == "accessories" and k + 1 < len(items) and items[k + 1].text in SHOP_WORDS:
+            continue  # "a hat shop", "a flower stall": a place, not something worn
         elif it.kind in VALUE_SLOTS:
             m = Mention(it.kind, it.value, it.start, it.negated, it.text)
             if it.kind == "subject":
