@@ -197,7 +197,8 @@ def zh_soundalike(span: str) -> str | None:
     sound = _sound(span, readings)
     best = None
     for word in _zh_sound_index().get(sound, ()) if sound else ():
-        same = sum(a == b for a, b in zip(span, word))
+        # 南的 is no 男的: a shared 的/了 says nothing about the word, so it does not count
+        same = sum(a == b and a not in ZH_FUNCTION_CHARS for a, b in zip(span, word))
         if any(a != b and a in ZH_FUNCTION_CHARS for a, b in zip(span, word)):
             continue  # 调大一点 is no 大衣: the words around a noun are not misheard nouns
         if same and (best is None or same > best[0]):

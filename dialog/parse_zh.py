@@ -424,10 +424,17 @@ def _replacements(text: str, items: list[_Item]) -> None:
 
 def _count_for(text: str, items: list[_Item], k: int) -> int | None:
     a, _ = _clause_bounds(text, items[k].start)
+    nxt = items[k + 1] if k + 1 < len(items) else None
+    if nxt is not None and nxt.kind == "count" and nxt.text in ("俩", "仨") and nxt.start == items[k].end:
+        return int(nxt.value)  # 姐妹俩, 兄弟仨
     for prev in reversed(items[:k]):
         if prev.start < a or prev.kind in ("subject", "thing"):
             return None
         if prev.kind == "count":
+            # A bare numeral counts only right before its noun (两小孩): 三月, 十分, 两边 and
+            # their like say nothing about how many.
+            if len(prev.text) == 1 and prev.text not in ("俩", "仨") and prev.end != items[k].start:
+                return None
             return int(prev.value)
     return None
 

@@ -329,6 +329,32 @@ DESCRIPTIONS = [
     ("一个在厨房做饭的妈妈", {"subject": "woman"}),
     ("一只在雪中的白色狐狸", {"weather": "snow"}),
     ("一个男孩在足球场上奔跑", {"subject": "boy", "action": "running"}),
+    ("一个在花丛中的女孩", {"subject": "girl"}),
+    ("一个在云南旅游的女孩", {"subject": "girl"}),
+    ("一个在树阴下看书的男孩", {"subject": "boy", "action": "reading"}),
+    ("一个在北海道旅行的女孩", {"subject": "girl"}),
+    ("一个在海洋馆看鱼的小孩", {"subject": "child"}),
+    ("一个来自湖南的女孩", {"subject": "girl"}),
+    ("我早就想画一个女孩了", {"subject": "girl"}),
+    ("开跑车的男人", {"subject": "man"}),
+    ("一个站在走廊里的女生", {"subject": "girl", "action": "standing"}),
+    ("穿着睡裙的女孩", {"outfit": "dress", "subject": "girl"}),
+    ("一个网红女孩在直播", {"subject": "girl"}),
+    ("天黑了，一个男孩在路边", {"time_of_day": "night", "subject": "boy", "setting": "street"}),
+    ("一个青年在城市里", {"subject": "person", "setting": "city"}),
+    ("一个女孩在银行门口", {"subject": "girl"}),
+    ("一个吃三明治的男孩", {"action": "eating", "subject": "boy"}),
+    ("一个十分开心的女孩", {"expression": "smiling", "subject": "girl"}),
+    ("三月的樱花树下站着一个女孩", {"setting": "cherry blossoms", "action": "standing", "subject": "girl"}),
+    ("马路两边站着一个女孩", {"setting": "street", "action": "standing", "subject": "girl"}),
+    ("一个三年级的小学生", {"subject": "child"}),
+    ("两只手拿着花的女孩", {"accessories": ["flower"], "subject": "girl"}),
+    ("一个喝橙汁的女孩", {"action": "drinking", "subject": "girl"}),
+    ("姐妹俩在公园", {"count": 2, "subject": "girl", "setting": "park"}),
+    ("两小孩在玩水", {"count": 2, "subject": "child"}),
+    ("一个穿七彩裙子的女孩", {"outfit": "dress", "subject": "girl"}),
+    ("四周都是樱花的神社", {"setting": "cherry blossoms"}),
+    ("一个在看烟花的女孩", {"subject": "girl"}),
 ]
 
 # (reply, record being confirmed, state, intent, record after the reply)
@@ -562,6 +588,9 @@ REPLIES = [
     ("好的好的，没问题", C, "confirming", "confirm", C),
     ("不是猫，是狗狗", C, "confirming", "correct", _with(C, subject="dog")),
     ("让它在花园里睡", C, "confirming", "correct", _with(C, setting="garden")),
+    ("好的明白", G, "confirming", "confirm", G),
+    ("明白了，就这样画", G, "confirming", "confirm", G),
+    ("对，一模一样", G, "confirming", "confirm", G),
 ]
 
 
