@@ -47,7 +47,8 @@ EN: dict[str, dict[str, str]] = {
         "person": "person|people|someone|somebody|human|humans|character|figure|individual|"
                   "student|students|teenager|teenagers|teen|adult|adults|traveler|traveller|"
                   "anyone|elderly person|old person|friend|friends|best friends|pal|pals|buddy|"
-                  "buddies|lovers",
+                  "buddies|lovers|mage|elf|elves|angel|fairy|ninja|pirate|vampire|warrior|hero|"
+                  "astronaut|doctor|nurse|teacher|chef|detective|soldier",
     },
     "count": {
         "1": "one|1|single|a single|just one|only one",
@@ -204,7 +205,7 @@ EN: dict[str, dict[str, str]] = {
                    "doing a dance|dancer|dancers|waltzing",
         "sleeping": "sleeping|sleeps|sleep|asleep|napping|naps|nap|taking a nap|dozing|"
                     "dozing off|fast asleep|sound asleep|slumbering|snoozing|"
-                    "sleepin|falling asleep|lying asleep|curled up asleep",
+                    "sleepin|falling asleep|lying asleep|curled up asleep|slept|sleepy",
         "singing": "singing|sings|sing|singing a song|singer|singers|humming|singin|"
                    "karaoke|performing a song",
         "eating": "eating|eats|eat|having lunch|having dinner|having breakfast|having a meal|"
@@ -325,7 +326,7 @@ EN: dict[str, dict[str, str]] = {
                 "thunderstorm|in the rain|showers|rainy day|pouring|rainstorm|raindrops|"
                 "raning|rainning|reign|thunder|lightning|thundering",
         "snow": "snow|snowing|snowy|snowfall|snowflakes|snowflake|blizzard|snows|"
-                "snowstorm|in the snow|falling snow|snowy day|snoing|snowwing",
+                "snowstorm|in the snow|falling snow|snowy day|snoing|snowwing|sleet|snowflakes falling",
         "cloudy": "cloudy|clouds|overcast|cloudy sky|grey sky|gray sky|gloomy sky|"
                   "cloud|clouded|foggy|fog|misty|mist|haze|hazy|cloudly|cloudey|gloomy day|"
                   "grey day|gray day|overcast day",
@@ -360,7 +361,8 @@ EN: dict[str, dict[str, str]] = {
              "bowl|plate|cake|tea|coffee|kite|waves|wave|petals|feather|feathers|fox|"
              "rabbit|bunny|bear|teddy bear|panda|bracelet|ring|rings|belt|watch|scooter|"
              "train car|boat|ship|surfboard|skateboard|sled|lamp|candle|bow and arrow|"
-             "background|backdrop|lips|cheeks|skin|tongue|nose|face|ears|ear",
+             "background|backdrop|lips|cheeks|skin|tongue|nose|face|ears|ear|carnival|festival|"
+             "parade|concert|fireworks|firework|hail",
     },
 }
 

@@ -61,7 +61,8 @@ NEG_PHRASES = (("take", "off"), ("take", "away"), ("get", "rid", "of"), ("leave"
                ("leave", "off"), ("instead", "of"), ("rather", "than"), ("no", "more"),
                ("do", "not"), ("does", "not"), ("did", "not"), ("is", "not"), ("are", "not"),
                ("no", "longer"), ("take", "out"), ("takeoff",), ("lose", "the"), ("get", "rid"),
-               ("free", "of"), ("less",), ("with", "no"), ("with", "out"))
+               ("free", "of"), ("less",), ("with", "no"), ("with", "out"), ("no", "need", "for"),
+               ("dont", "need"), ("no", "need", "to", "have"))
 # Filler a negation reaches across ("without any glasses", "no hat or scarf").
 NEG_FILL = {"a", "an", "the", "any", "her", "his", "their", "its", "wearing", "wear", "wears",
             "have", "has", "having", "want", "need", "those", "that", "this", "these", "them",
@@ -77,6 +78,8 @@ NEG_VERBS = {"give", "add", "include", "draw", "paint", "show", "put", "make", "
 LEADING_FUNCTION_WORDS = {"in", "at", "on", "the", "a", "an", "by", "during"}
 NEG_LIST = {"or", "nor", "and", "a", "an", "any", "the", "either", "neither", "also", "even",
             "her", "his", "their", "its"}
+SUBJECT_RANK = {"cat": 5, "dog": 5, "girl": 4, "boy": 4, "woman": 3, "man": 3, "child": 2,
+                "person": 1}
 SHOP_WORDS = {"shop", "shops", "store", "stores", "stall", "stand", "boutique", "market", "seller",
               "vendor", "factory", "maker", "makers"}
 CHANGE_WORDS = {"replace", "swap", "change", "switch", "exchange", "trade", "turn", "substitute"}
@@ -480,10 +483,39 @@ def _negations(items: list[_Item], tokens: list[str]) -> None:
         k = j if negated_any else k + width
 
 
+# Said after the object: "the glasses should go", "glasses aren't needed", "glasses, no".
+POST_NEG = (("should", "go"), ("must", "go"), ("can", "go"), ("have", "to", "go"),
+            ("has", "to", "go"), ("need", "to", "go"), ("needs", "to", "go"), ("are", "not", "needed"),
+            ("is", "not", "needed"), ("arent", "needed"), ("isnt", "needed"), ("not", "needed"),
+            ("are", "unnecessary"), ("is", "unnecessary"), ("arent", "necessary"),
+            ("isnt", "necessary"), ("have", "to", "be", "removed"), ("should", "be", "removed"),
+            ("should", "be", "gone"), ("are", "too", "much"), ("is", "too", "much"),
+            ("must", "be", "removed"), ("be", "gone"), ("are", "gone"), ("is", "gone"),
+            ("removed",), ("gone", "."), ("gone", ","))
+
+
+def _negated_after(items: list[_Item], k: int) -> bool:
+    j = k + 1
+    if items[j].kind == "punct" and items[j].text == "," and j + 1 < len(items) \
+            and items[j + 1].text in ("no", "nope", "not") and (
+                j + 2 >= len(items) or items[j + 2].kind == "punct" or items[j + 2].text == "please"):
+        return True  # "glasses, no"
+    words = [x.text for x in items[j:j + 5]]
+    if words and words[0] in ("please",):
+        words = words[1:]
+    for phrase in POST_NEG:
+        if tuple(words[:len(phrase)]) == phrase:
+            return True
+    return False
+
+
 def _taken_off(items: list[_Item]) -> None:
     """"take the hat off", "get those glasses off her": negation after the object."""
     for k, it in enumerate(items):
         if it.kind != "accessories" or k + 1 >= len(items):
+            continue
+        if _negated_after(items, k):
+            it.negated = True
             continue
         nxt = items[k + 1:k + 4]
         if not any(x.kind == "word" and x.text in ("off", "away") for x in nxt):
@@ -544,7 +576,8 @@ def _count_for(items: list[_Item], k: int) -> int | None:
             # "draw to cats", "for dogs in a park": a misheard "two"/"four" where a sentence or
             # a request starts.
             return MISHEARD_COUNTS[it.text]
-        if it.kind in ("shade", "color", "length") or (it.kind == "word" and it.text not in BOUNDARY and it.text not in ("a", "an")):
+        if it.kind in ("shade", "color", "length") or (it.kind == "word" and it.text not in BOUNDARY and it.text not in ("a", "an")) \
+                or (it.kind == "accessories" and it.start == items[k].start - 2):  # "3 cat girls"
             skipped += 1
             j -= 1
             continue
@@ -571,6 +604,13 @@ def _stands_alone(items: list[_Item], k: int) -> bool:
 def analyse(text: str) -> Analysis:
     tokens = tokenize(text)
     items = _match(tokens)
+    for k in range(len(items) - 1):
+        a, b = items[k], items[k + 1]
+        if a.kind == "subject" and b.kind == "subject":
+            # Two nouns in a row name one subject: "an astronaut girl", "a girl knight", "a
+            # mother cat". The more telling one stays (an animal, then a girl or boy, ...).
+            weaker = a if SUBJECT_RANK[a.value] <= SUBJECT_RANK[b.value] else b
+            weaker.kind = "shade"
     _bind_colors(items)
     _bind_lengths(items)
     _negations(items, tokens)

@@ -501,7 +501,7 @@ DESCRIPTIONS = [
     ('a king with a golden crown',
      {'subject': 'man', 'accessories': ['crown']}),
     ('a ninja with a mask',
-     {'accessories': ['mask']}),
+     {'subject': 'person', 'accessories': ['mask']}),
     ('a girl with hoop earrings',
      {'subject': 'girl', 'accessories': ['earrings']}),
     ('a girl holding a bouquet of roses',
