@@ -372,7 +372,7 @@ def _simile(items: list[_Item], k: int) -> bool:
 def _backward_target(items: list[_Item], k: int, wearing: bool = True) -> str | None:
     j = k - 1
     steps = 0
-    while j >= 0 and steps < 5:
+    while j >= 0 and steps < 7:  # "hair that is a light shade of purple"
         it = items[j]
         if it.kind in ("hair_noun", "hair_style"):
             return "hair_color"
@@ -509,6 +509,58 @@ def _negated_after(items: list[_Item], k: int) -> bool:
     return False
 
 
+def _fit_colour(slot: str, value: str) -> str:
+    if slot == "hair_color" and value in ("gold", "yellow"):
+        return "blonde"
+    return "gold" if slot != "hair_color" and value == "blonde" else value
+
+
+def _shared_colour(items: list[_Item], k: int) -> str | None:
+    """The other of hair/eyes when the colour at k qualifies "hair and eyes" together."""
+    nouns = ("hair_noun", "eye_noun")
+    slot_of = {"hair_noun": "hair_color", "eye_noun": "eye_color"}
+    # forward: "blue hair and eyes"
+    j = k + 1
+    while j < len(items) and items[j].kind in ("shade", "length"):
+        j += 1
+    if j < len(items) and items[j].kind in nouns:
+        pair = _noun_pair(items, j, +1)
+        return slot_of[pair] if pair else None
+    # backward: "her hair and eyes are green", "make her hair and eyes pink"
+    j = k - 1
+    while j >= 0 and (items[j].kind == "shade" or (items[j].kind == "word" and items[j].text in LINKING)):
+        j -= 1
+    if j >= 0 and items[j].kind in nouns:
+        pair = _noun_pair(items, j, -1)
+        if pair:
+            return slot_of[pair]
+    return None
+
+
+def _noun_pair(items: list[_Item], j: int, step: int) -> str | None:
+    """The kind of the other noun in "hair and eyes" / "eyes and hair" next to items[j]."""
+    i = j + step
+    skip = ("her", "his", "their", "its", "the")
+    if step > 0:
+        # "blue hair and eyes", not "blue hair and her eyes are red"
+        if i + 1 < len(items) and items[i].text == "and" and items[i + 1].kind in (
+                "hair_noun", "eye_noun") and items[i + 1].kind != items[j].kind and (
+                i + 2 >= len(items) or items[i + 2].kind not in ("color", "shade")
+                and items[i + 2].text not in ("are", "is", "were", "was", "should", "be", "that",
+                                              "which", "look", "looks", "of", "colored")):
+            return items[i + 1].kind
+        return None
+    while i >= 0 and items[i].text in skip:
+        i -= 1
+    if i >= 1 and items[i].text == "and":
+        i -= 1
+        while i >= 0 and items[i].text in skip:
+            i -= 1
+        if i >= 0 and items[i].kind in ("hair_noun", "eye_noun") and items[i].kind != items[j].kind:
+            return items[i].kind
+    return None
+
+
 def _taken_off(items: list[_Item]) -> None:
     """"take the hat off", "get those glasses off her": negation after the object."""
     for k, it in enumerate(items):
@@ -626,6 +678,11 @@ def analyse(text: str) -> Analysis:
                 ("color" if it.bound is None else None)
             if slot:
                 out.mentions.append(Mention(slot, it.value, it.start, it.negated, it.text))
+            twin = _shared_colour(items, k) if slot in ("hair_color", "eye_color") else None
+            if twin:
+                # "blue hair and eyes", "her hair and eyes are green": one colour, both nouns
+                value = _fit_colour(twin, it.value)
+                out.mentions.append(Mention(twin, value, it.start, it.negated, it.text))
         elif it.kind == "accessories" and k + 1 < len(items) and items[k + 1].text in SHOP_WORDS:
             continue  # "a hat shop", "a flower stall": a place, not something worn
         elif it.kind in VALUE_SLOTS:
