@@ -485,4 +485,17 @@ def analyse(text: str) -> Analysis:
             # 不要背景 / 配饰都去掉: the whole slot goes.
             out.mentions.append(Mention(slot, None, m.start(), True, m.group()))
     out.context.sort(key=lambda c: c[1])
+    _role_yields_to_person_word(out)
     return out
+
+
+HUMAN = {"girl", "boy", "woman", "man", "child"}
+
+
+def _role_yields_to_person_word(out: Analysis) -> None:
+    """学生模样的女孩, 上班族女性: a role (学生, 医生, 游客) only says "a person"; a word that says
+    who (女孩) wins wherever it stands. A role said alone or in place of a rejected subject
+    ("不是女孩, 是医生") still names the person."""
+    if any(m.slot == "subject" and not m.negated and m.value in HUMAN for m in out.mentions):
+        out.mentions = [m for m in out.mentions if not (
+            m.slot == "subject" and not m.negated and m.value == "person" and m.count is None)]
