@@ -105,6 +105,13 @@ def _match(text: str) -> list[_Item]:
             items.append(_Item("punct", ch, i, i + 1, ch))
             i += 1
             continue
+        number = _NUMBER_RE.match(text, i)
+        if number and _number_value(number.group(1)):
+            # 12个, 10只, 十二个: numbers the table's fixed forms do not spell
+            items.append(_Item("count", str(_number_value(number.group(1))), i, number.end(),
+                               number.group()))
+            i = number.end()
+            continue
         for n in range(min(longest, len(text) - i), 0, -1):
             hit = table.get(text[i:i + n])
             if hit:
@@ -132,21 +139,28 @@ def _match(text: str) -> list[_Item]:
 def _soundalikes_in_leftovers(text: str, items: list[_Item], table: dict) -> list[_Item]:
     """Characters no word claimed may be a recogniser's near-homophone of one (公元 for 公园,
     兰色 for 蓝色): try the runs of unclaimed characters against the vocabulary's sounds."""
+    def loose(x: _Item) -> bool:
+        # A one-character noun outside the schema (书, 窗) may be part of a misheard word too:
+        # 图书官 is 图书馆.
+        return x.kind in ("char", "thing") and len(x.text) == 1 and "\u4e00" <= x.text <= "\u9fff"
+
     out: list[_Item] = []
     k = 0
     while k < len(items):
         it = items[k]
-        if it.kind != "char" or not ("\u4e00" <= it.text <= "\u9fff"):
+        if not loose(it):
             out.append(it)
             k += 1
             continue
         run_end = k
-        while run_end < len(items) and items[run_end].kind == "char" \
-                and "\u4e00" <= items[run_end].text <= "\u9fff":
+        while run_end < len(items) and loose(items[run_end]):
             run_end += 1
         j = k
         while j < run_end:
             for n in range(min(4, run_end - j), 1, -1):
+                kinds = {x.kind for x in items[j:j + n]}
+                if "char" not in kinds or ("thing" in kinds and n < 3):
+                    continue  # 窗边 stays 窗边 (not 床边): two characters with a real noun
                 span = text[items[j].start:items[j].start + n]
                 word = fuzzy.zh_soundalike(span)
                 if word and word in table:
@@ -178,7 +192,8 @@ def _soundalikes_beside_words(text: str, items: list[_Item], table: dict) -> lis
             span = pair[0].text + pair[1].text
             word = fuzzy.zh_soundalike(span)
             claimed = {(x.kind, x.value) for x in pair if x.kind != "char"}
-            if word and word in table and table[word] not in claimed:
+            if word and word in table and table[word] not in claimed and not any(
+                    x.kind == "thing" and len(x.text) == 1 for x in pair):  # 窗边 is no 床边
                 kind, value = table[word]
                 out.append(_Item(kind, value, pair[0].start, pair[1].end, span))
                 k += 2
@@ -189,6 +204,15 @@ def _soundalikes_beside_words(text: str, items: list[_Item], table: dict) -> lis
 
 
 _ASCII_WORD = re.compile(r"[a-z]+")
+_NUMBER_RE = re.compile(r"(\d{1,2}|[二三四五六七八九]?十[一二三四五六七八九]?)(个|只|位|名|条|头)")
+_DIGITS = {ch: n for n, ch in enumerate("零一二三四五六七八九")}
+
+
+def _number_value(s: str) -> int | None:
+    if s.isdigit():
+        return int(s) or None
+    tens, _, ones = s.partition("十")  # 十二 = 12, 二十 = 20, 十 = 10
+    return _DIGITS.get(tens, 1) * 10 + _DIGITS.get(ones, 0)
 
 
 def _english_word(word: str):

@@ -443,6 +443,17 @@ DESCRIPTIONS = [
     ("一个头发染成金色的女生", {"subject": "girl", "hair_color": "blonde"}),
     ("男孩的衬衫是蓝色的", {"subject": "boy", "outfit_color": "blue", "outfit": "shirt"}),
     ("黑白相间的猫", {"subject": "cat"}),
+    ("10只猫", {"count": 10, "subject": "cat"}),
+    ("12个小朋友在操场上", {"count": 12, "subject": "child", "setting": "park"}),
+    ("十二个小朋友", {"count": 12, "subject": "child"}),
+    ("3隻貓在睡覺", {"count": 3, "subject": "cat", "action": "sleeping"}),
+    ("两只猫咪在窗边晒太阳", {"count": 2, "subject": "cat", "weather": "sunny"}),
+    ("一个女孩坐在窗前", {"subject": "girl", "action": "sitting"}),
+    ("穿著 T 恤的男孩", {"subject": "boy", "outfit": "t-shirt"}),
+    ("幫我畫一個藍色頭髮的女孩,站在櫻花樹下。", {"subject": "girl", "hair_color": "blue", "action": "standing", "setting": "cherry blossoms"}),
+    ("一個綁著馬尾的女生在操場跑步", {"subject": "girl", "hair_style": "ponytail", "action": "running", "setting": "park"}),
+    ("晚上的城市，下著雨", {"setting": "city", "time_of_day": "night", "weather": "rain"}),
+    ("一个女孩看着大海", {"subject": "girl", "setting": "beach"}),
 ]
 
 # (reply, record being confirmed, state, intent, record after the reply)
