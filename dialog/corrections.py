@@ -61,18 +61,39 @@ EN_YES = _phrases(
     "thats exactly it|thats exactly right|just right|thats just right|thats the idea|"
     "thats what i wanted|exactly what i wanted|nailed it|you nailed it|looks perfect|"
     "sounds about right|thats about right|yes thats her|yes thats him|thats her|thats him|"
-    "lovely|beautiful|amazing|fantastic|yes thanks|sweet|neat")
+    "lovely|beautiful|amazing|fantastic|yes thanks|sweet|neat|please|i like it|i love it|"
+    "i like that|i love that|like it|love that|im happy with that|im happy with it|"
+    "i am happy with that|happy with that|im satisfied|that will do|thatll do|good enough|"
+    "its ok|its okay|it is fine|its fine|thats ok|thats okay|all correct|everything is correct|"
+    "everything is right|everything is fine|everythings fine|everythings correct|"
+    "everything looks good|everything looks fine|not bad|lets see it|show me|show me it|"
+    "lets see|start|begin|draw now|aye|y|yes maam|yes madam|i am sure|im sure|all set|"
+    "ready|im ready|go now|yes now|now draw it|now go|no objections|no objection")
+# Yes words that need nothing after them to be a yes ("please." but not "please draw a cat").
+EN_YES_ALONE = (["draw"], ["make", "it"], ["go"], ["please"], ["start"], ["begin"],
+                ["show", "me"], ["lets", "see"], ["y"], ["ready"], ["lets", "go"])
+# After a bare "no", these say "no (changes), it is fine": the reply is a yes.
+EN_FINE_AFTER_NO = _phrases(
+    "thats fine|its fine|everything is fine|everythings fine|its perfect|thats perfect|"
+    "go ahead|its good|thats good|all good|looks good|its ok|its okay|thats ok|thats okay|"
+    "everything is correct|everything is right|its right|its correct|thats correct|"
+    "keep it|keep it like that|leave it like that|draw it|do it|perfect|fine|good")
 EN_NO = _phrases(
     "no|nope|nah|nay|wrong|incorrect|not quite|not really|thats wrong|thats not right|"
     "that is wrong|not right|negative|no no|no way|not exactly|uh uh|not that|thats not it|"
     "not what i said|not what i meant|no thats wrong|thats incorrect|you got it wrong|"
     "not correct|no thats not right|no no no|nope nope|wrong wrong|noo|nooo|not at all|"
-    "no its not|no it isnt|no thats not it|hell no|absolutely not|definitely not")
+    "no its not|no it isnt|no thats not it|hell no|absolutely not|definitely not|"
+    "thats not what i want|not what i want|thats not what i wanted|i dont think so|"
+    "dont think so|i dont like it|i dont like that|im not happy with it|"
+    "im not happy with that|not happy with it|not happy with that|i dont want that|"
+    "thats not it at all|no way jose|nah nah")
 EN_CANCEL = _phrases(
     "never mind|nevermind|cancel|cancel that|cancel it|forget it|forget about it|stop|"
     "quit|abort|dont draw|dont bother|no thanks|no thank you|nothing|forget that|"
     "dont want it|i dont want it|skip it|drop it|leave it|not anymore|call it off|"
-    "dont do it|stop it|enough|nevermind that|scratch that|stop drawing")
+    "dont do it|stop it|enough|nevermind that|scratch that|stop drawing|i changed my mind|"
+    "changed my mind|goodbye|bye|bye bye|good bye|see you|no more|thats enough")
 EN_RESTART = _phrases(
     "start over|start again|restart|begin again|from scratch|start from scratch|"
     "new picture|something else|lets start over|reset|from the beginning|from the top|"
@@ -148,6 +169,7 @@ class _Markers:
     restart: bool = False
     request: bool = False     # "draw a ...", "我想要..."
     correction_words: bool = False
+    said: set = field(default_factory=set)  # token positions inside yes/no words ("happy with")
 
 
 def _markers_en(text: str, analysis: Analysis) -> _Markers:
@@ -160,6 +182,8 @@ def _markers_en(text: str, analysis: Analysis) -> _Markers:
     i = 0
     # Leading filler, then yes/no words: "uh yeah", "no no, a girl", "yes but at night".
     content_start = None
+    bare_no = False
+    yes_pos: set[int] = set()
     while i < len(tokens):
         t = tokens[i]
         if t in ",.;!?:" or (t in EN_FILLER and not _match_at(tokens, i, EN_YES)):
@@ -175,12 +199,19 @@ def _markers_en(text: str, analysis: Analysis) -> _Markers:
                     and nxt < len(tokens) and tokens[nxt] not in ",.;!?:":
                 break
             m.affirm = False if m.affirm is None else m.affirm
+            bare_no = tokens[i:nxt] == ["no"] and m.affirm is False
+            m.said.update(range(i, nxt))
             i = nxt
             continue
         n_yes = _match_at(tokens, i, EN_YES)
-        if n_yes and tokens[i:i + n_yes] not in (["draw"], ["make", "it"], ["go"]) or (
+        if n_yes and tokens[i:i + n_yes] not in EN_YES_ALONE or (
                 n_yes and (i + n_yes == len(tokens) or tokens[i + n_yes] in ",.;!?:")):
+            if bare_no and _match_at(tokens, i, EN_FINE_AFTER_NO):
+                m.affirm = True  # "no, that's fine": no changes wanted
             m.affirm = True if m.affirm is None else m.affirm
+            m.said.update(range(i, i + n_yes))
+            yes_pos.update(range(i, i + n_yes))
+            bare_no = False
             i += n_yes
             continue
         if t == "but":
@@ -189,7 +220,10 @@ def _markers_en(text: str, analysis: Analysis) -> _Markers:
         content_start = i
         break
     rest = tokens[content_start:] if content_start is not None else []
-    m.cancel = _contains(words, EN_CANCEL) and not analysis.mentions
+    # "good enough" is a yes, not "enough": words already read as yes/no are left out.
+    unsaid = [t for p, t in enumerate(tokens) if p not in yes_pos and t not in ",.;!?:"]
+    m.cancel = _contains(unsaid, EN_CANCEL) and not [x for x in analysis.mentions
+                                                     if x.pos not in m.said]
     m.restart = _contains(words, EN_RESTART)
     if rest and m.affirm is None:
         j = 0
@@ -365,6 +399,9 @@ def interpret(text: str, current: dict, lang: str = "auto", state: str = "confir
         return Reply("unknown", current, [], lang, None)
     analysis = analyse(text, lang)
     m = _markers_en(text, analysis) if lang == "en" else _markers_zh(text, analysis)
+    if m.said:
+        # "I'm happy with that" is a yes, not a smiling face
+        analysis.mentions = [x for x in analysis.mentions if x.pos not in m.said]
     positive = [x for x in analysis.mentions if not x.negated]
 
     if state == "idle" or not current:

@@ -231,6 +231,11 @@ def _match(tokens: list[str]) -> list[_Item]:
             i += 1
             continue
         found = None
+        if i > 0 and tokens[i - 1] in ("named", "called"):
+            # "a boy named Bob", "a cat called Rose": a name, whatever else it means
+            items.append(_Item("word", tok, i, i + 1, tok))
+            i += 1
+            continue
         # Longest phrase first, never across punctuation.
         for n in range(min(longest, n_tok - i), 0, -1):
             span = tokens[i:i + n]

@@ -1264,6 +1264,14 @@ DESCRIPTIONS = [
      {'style': 'hayao'}),
     ('a teacher in a classroom',
      {'subject': 'person', 'setting': 'classroom'}),
+    ('20 cats',
+     {'subject': 'cat', 'count': 20}),
+    ('fifteen girls in a classroom',
+     {'subject': 'girl', 'count': 15, 'setting': 'classroom'}),
+    ('a boy named Bob',
+     {'subject': 'boy'}),
+    ('a cat called Rose in a garden',
+     {'subject': 'cat', 'setting': 'garden'}),
 ]
 
 G = {'subject': 'girl', 'hair_color': 'blue', 'hair_style': 'long', 'outfit': 'dress', 'outfit_color': 'red', 'accessories': ['glasses'], 'setting': 'park'}
@@ -1544,6 +1552,24 @@ REPLIES = [
     (G, "dress her in a kimono", "correct", d(G, outfit="kimono")),
     (G, "glasses off, hat on", "correct", d(G, accessories=["hat"])),
     (G, "please do", "confirm", G),
+
+    (G, "Please.", "confirm", G),
+    (G, "I like it", "confirm", G),
+    (G, "Yes, I'm happy with that", "confirm", G),
+    (G, "not bad", "confirm", G),
+    (G, "good enough", "confirm", G),
+    (G, "everything is right", "confirm", G),
+    (G, "no, that's fine", "confirm", G),
+    (G, "no, go ahead", "confirm", G),
+    (G, "I'm not happy with it", "deny", G),
+    (G, "hmm, I don't think so", "deny", G),
+    (G, "that's not what I want", "deny", G),
+    (G, "I changed my mind", "cancel", G),
+    (G, "goodbye", "cancel", G),
+    (G, "no thank you", "cancel", G),
+    (G, "yes, make her happy", "correct", d(G, expression="smiling")),
+    (G, "please make her hair pink", "correct", d(G, hair_color="pink")),
+    (C, "make it twenty cats", "correct", d(C, count=20)),
 ]
 
 
