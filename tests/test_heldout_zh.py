@@ -719,6 +719,21 @@ REPLIES = [
     ("不好看", S, "showing", "deny", S),
     ("不喜欢，换成蓝头发", S, "showing", "correct", _with(S, hair_color="blue")),
     ("不是女孩，是医生", G, "confirming", "correct", _with(G, subject="person")),
+    ("也行", G, "confirming", "confirm", G),
+    ("都可以", G, "confirming", "confirm", G),
+    ("差不多吧", G, "confirming", "confirm", G),
+    ("差不多，但是头发换成红色", G, "confirming", "correct", _with(G, hair_color="red")),
+    ("不要", G, "confirming", "deny", G),
+    ("不想要了", G, "confirming", "cancel", G),
+    ("我重新说", G, "confirming", "restart", G),
+    ("OK的", G, "confirming", "confirm", G),
+    ("没什么问题", G, "confirming", "confirm", G),
+    ("不用帽子", _with(G, accessories=["hat"]), "confirming", "correct", G),
+    ("不要，换成男孩", G, "confirming", "correct", _with(G, subject="boy")),
+    ("可以可以，加个帽子", G, "confirming", "correct", _with(G, accessories=["hat"])),
+    ("好好画", G, "confirming", "confirm", G),
+    ("是是是", G, "confirming", "confirm", G),
+    ("那就这样吧", G, "confirming", "confirm", G),
 ]
 
 
