@@ -80,6 +80,8 @@ NEG_LIST = {"or", "nor", "and", "a", "an", "any", "the", "either", "neither", "a
             "her", "his", "their", "its"}
 SUBJECT_RANK = {"cat": 5, "dog": 5, "girl": 4, "boy": 4, "woman": 3, "man": 3, "child": 2,
                 "person": 1}
+# Garment words that are verbs: a colour before them is not the clothes' ("dressed in red" is).
+VERB_GARMENTS = {"dressed in", "clothed", "wear", "dressed"}
 SHOP_WORDS = {"shop", "shops", "store", "stores", "stall", "stand", "boutique", "market", "seller",
               "vendor", "factory", "maker", "makers"}
 CHANGE_WORDS = {"replace", "swap", "change", "switch", "exchange", "trade", "turn", "substitute"}
@@ -349,6 +351,8 @@ def _forward_target(items: list[_Item], k: int) -> str | None:
             return "hair_color"
         if it.kind == "eye_noun":
             return "eye_color"
+        if it.kind == "garment" and it.text in VERB_GARMENTS:
+            return None  # "her eyes are blue dressed in a coat": the verb names no colour
         if it.kind in ("outfit", "garment"):
             return "outfit_color"
         if it.kind == "subject" and color.text in HAIR_ONLY and it.value not in ("cat", "dog"):
@@ -475,6 +479,15 @@ def _negations(items: list[_Item], tokens: list[str]) -> None:
             if first_kind is not None and nxt.kind != first_kind and nxt.kind not in ("shade", "length"):
                 break
             if nxt.kind in ("shade", "length"):
+                j += 1
+                continue
+            if nxt.kind in ("hair_noun", "eye_noun", "garment", "thing") and first_kind is None \
+                    and nxt.text not in VERB_GARMENTS:
+                # "no shoes, sitting": the noun itself is what is negated, and only a list of
+                # like things goes on ("without a tie or glasses")
+                if nxt.kind in ("hair_noun", "eye_noun"):
+                    break
+                first_kind = "accessories" if nxt.kind == "thing" else "outfit"
                 j += 1
                 continue
             if nxt.kind in ("hair_noun", "eye_noun", "garment", "thing", "count"):

@@ -1272,6 +1272,18 @@ DESCRIPTIONS = [
      {'subject': 'boy'}),
     ('a cat called Rose in a garden',
      {'subject': 'cat', 'setting': 'garden'}),
+    ('a woman, her eyes are lavender dressed in a black sailor uniform',
+     {'subject': 'woman', 'eye_color': 'purple', 'outfit': 'school uniform', 'outfit_color': 'black'}),
+    ('a boy, his eyes are gray dressed in a swimsuit',
+     {'subject': 'boy', 'eye_color': 'gray', 'outfit': 'swimsuit'}),
+    ('a girl with twin tails, no shoes, waving in a bedroom',
+     {'subject': 'girl', 'hair_style': 'twintails', 'action': 'waving', 'setting': 'bedroom'}),
+    ('a girl without a bag dancing',
+     {'subject': 'girl', 'action': 'dancing'}),
+    ('a girl without a tie and glasses',
+     {'subject': 'girl'}),
+    ('a girl without shoes or a hat',
+     {'subject': 'girl'}),
 ]
 
 G = {'subject': 'girl', 'hair_color': 'blue', 'hair_style': 'long', 'outfit': 'dress', 'outfit_color': 'red', 'accessories': ['glasses'], 'setting': 'park'}
