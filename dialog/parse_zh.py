@@ -267,7 +267,7 @@ def _bind_colors(text: str, items: list[_Item]) -> None:
         # (是/换成/染成...) belongs to that noun, whatever follows.
         it.bound = _backward(text, items, k, wearing=False, predicate=True) or _forward(text, items, k)
         if it.bound is None:
-            it.bound = _backward(text, items, k)
+            it.bound = _backward(text, items, k) or _across_pause(text, items, k)
         elif it.bound == "_blocked":
             # 头发是蓝色的猫耳少女: the noun right before wins over a blocked one after.
             it.bound = _backward(text, items, k, wearing=False) or "_blocked"
@@ -275,6 +275,23 @@ def _bind_colors(text: str, items: list[_Item]) -> None:
             it.value = "blonde"
         elif it.bound in ("eye_color", "outfit_color") and it.value == "blonde":
             it.value = "gold"
+
+
+NOUN_COLOR_SLOT = {"hair_noun": "hair_color", "hair_style": "hair_color", "eye_noun": "eye_color",
+                   "outfit": "outfit_color", "garment": "outfit_color"}
+
+
+def _across_pause(text: str, items: list[_Item], k: int) -> str | None:
+    """一个女孩。蓝色的。头发。: a recogniser cuts a phrase at each pause. A colour alone in its
+    clause belongs to the noun ending the clause before it, else to the one starting the next."""
+    it = items[k]
+    a, b = _clause_bounds(text, it.start)
+    if set(text[a:it.start] + text[it.end:b]) - COLOR_GAP_CHARS:
+        return None
+    before = [x for x in items[:k] if x.end <= a and x.kind != "punct"]
+    after = [x for x in items[k + 1:] if x.start >= b and x.kind != "punct"]
+    return (NOUN_COLOR_SLOT.get(before[-1].kind) if before else None) or \
+        (NOUN_COLOR_SLOT.get(after[0].kind) if after else None)
 
 
 def _forward(text: str, items: list[_Item], k: int) -> str | None:

@@ -454,6 +454,20 @@ DESCRIPTIONS = [
     ("一個綁著馬尾的女生在操場跑步", {"subject": "girl", "hair_style": "ponytail", "action": "running", "setting": "park"}),
     ("晚上的城市，下著雨", {"setting": "city", "time_of_day": "night", "weather": "rain"}),
     ("一个女孩看着大海", {"subject": "girl", "setting": "beach"}),
+    ("一个女孩。蓝色的。头发。", {"subject": "girl", "hair_color": "blue"}),
+    ("一个女孩，头发，蓝色的，眼睛，红色的", {"subject": "girl", "hair_color": "blue", "eye_color": "red"}),
+    ("一个女孩戴着帽子，红色的", {"subject": "girl", "accessories": ["hat"]}),
+    ("主角是一只狗", {"subject": "dog"}),
+    ("太阳快下山了", {"time_of_day": "sunset"}),
+    ("天刚亮，一个女孩在海边", {"subject": "girl", "setting": "beach", "time_of_day": "morning"}),
+    ("背景是海边，时间是傍晚，一个女孩", {"subject": "girl", "setting": "beach", "time_of_day": "sunset"}),
+    ("场景设定在图书馆，主角是一个戴眼镜的男生", {"subject": "boy", "accessories": ["glasses"], "setting": "library"}),
+    ("画面里有一只猫，天气是下雨", {"subject": "cat", "weather": "rain"}),
+    ("风格要宫崎骏那种的，画一个小女孩", {"subject": "girl", "style": "hayao"}),
+    ("一个大约五岁的小女孩", {"subject": "girl"}),
+    ("一位母亲和她的孩子", {"subject": "woman"}),
+    ("就是说一个男的，呃，穿着西装？", {"subject": "man", "outfit": "suit"}),
+    ("一只猫吗？在屋顶上吗？", {"subject": "cat", "setting": "rooftop"}),
 ]
 
 # (reply, record being confirmed, state, intent, record after the reply)
@@ -734,6 +748,14 @@ REPLIES = [
     ("好好画", G, "confirming", "confirm", G),
     ("是是是", G, "confirming", "confirm", G),
     ("那就这样吧", G, "confirming", "confirm", G),
+    ("头发留长", _with(G, hair_style="short"), "confirming", "correct", G),
+    ("头发剪短", G, "confirming", "correct", _with(G, hair_style="short")),
+    ("把背景换成晚上的城市", G, "confirming", "correct", _with(G, setting="city", time_of_day="night")),
+    ("时间换成白天，地点换成海边", G, "confirming", "correct", _with(G, setting="beach", time_of_day="day")),
+    ("不要新海诚风格了", _with(G, style="shinkai"), "confirming", "correct", G),
+    ("红色的裙子改成黄色的", G, "confirming", "correct", _with(G, outfit_color="yellow")),
+    ("颜色不对，是紫色的头发", G, "confirming", "correct", _with(G, hair_color="purple")),
+    ("粉色的，头发", G, "confirming", "correct", _with(G, hair_color="pink")),
 ]
 
 
