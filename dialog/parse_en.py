@@ -725,4 +725,29 @@ def analyse(text: str) -> Analysis:
                 out.mentions.append(Mention(slot, None, it.start, True, it.text))
         if it.kind in ("outfit",):
             out.context.append(("outfit_color", it.start))
+    _self_repairs(tokens, out)
     return out
+
+
+# Words a speaker uses to take back what they just said: "a boy, no wait, a girl".
+REPAIRS = (("no", "wait"), ("wait", "no"), ("i", "mean"), ("i", "meant"), ("sorry",),
+           ("actually",), ("or", "rather"), ("make", "that"), ("oops",), ("scratch", "that"))
+
+
+def _self_repairs(tokens: list[str], out: Analysis) -> None:
+    """A value named after a repair replaces the same slot's value named before it, so "a
+    boy, sorry, I mean a girl" is a girl and "at night, no, at sunset" is sunset."""
+    marks = []
+    for i, t in enumerate(tokens):
+        if any(tuple(tokens[i:i + len(r)]) == r for r in REPAIRS):
+            marks.append(i)
+        elif t == "no" and 0 < i < len(tokens) - 1 and tokens[i - 1] in PUNCT and tokens[i + 1] in PUNCT:
+            marks.append(i)  # "a girl with red, no, blue hair"
+    if not marks:
+        return
+    drop = []
+    for mark in marks:
+        after = {m.slot for m in out.mentions if m.pos > mark and not m.negated
+                 and m.slot not in ("accessories", "color")}
+        drop += [m for m in out.mentions if m.pos < mark and not m.negated and m.slot in after]
+    out.mentions = [m for m in out.mentions if all(m is not d for d in drop)]

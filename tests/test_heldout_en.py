@@ -1284,6 +1284,20 @@ DESCRIPTIONS = [
      {'subject': 'girl'}),
     ('a girl without shoes or a hat',
      {'subject': 'girl'}),
+    ('draw a boy, no wait, a girl with blue hair',
+     {'subject': 'girl', 'hair_color': 'blue'}),
+    ('a boy, sorry, I mean a girl',
+     {'subject': 'girl'}),
+    ('a girl with red, no, blue hair',
+     {'subject': 'girl', 'hair_color': 'blue'}),
+    ('a cat... actually a dog',
+     {'subject': 'dog'}),
+    ('a girl at night, no, at sunset',
+     {'subject': 'girl', 'time_of_day': 'sunset'}),
+    ('a girl sitting, actually standing',
+     {'subject': 'girl', 'action': 'standing'}),
+    ('a girl with a hat, actually no hat',
+     {'subject': 'girl'}),
 ]
 
 G = {'subject': 'girl', 'hair_color': 'blue', 'hair_style': 'long', 'outfit': 'dress', 'outfit_color': 'red', 'accessories': ['glasses'], 'setting': 'park'}
