@@ -299,13 +299,32 @@ def regenerate_pinyin() -> int:
     with open(PINYIN_PATH, "w", encoding="utf-8") as f:
         json.dump({"readings": table, "real_words": []}, f)
     vocab = lexicon.table("zh")
-    real = sorted(w for w in phrases_dict.phrases_dict
+    candidates = set(phrases_dict.phrases_dict) | _common_zh_words()
+    real = sorted(w for w in candidates
                   if 2 <= len(w) <= 4 and w not in vocab and zh_soundalike(w))
     _zh_sound_data.cache_clear()
     with open(PINYIN_PATH, "w", encoding="utf-8") as f:
         json.dump({"readings": table, "real_words": real}, f, ensure_ascii=False,
                   separators=(",", ":"))
     return len(table)
+
+
+def _common_zh_words(min_freq: int = 50) -> set[str]:
+    """Common words from jieba's dictionary (老实, 小道, 原子 sound like 老师, 小岛, 院子),
+    when jieba is installed: pypinyin's phrase list holds few plain words. Rare entries are left
+    out, as a recogniser's slips (辨子, 沙坦) appear there too."""
+    try:
+        import jieba
+    except ImportError:
+        return set()
+    path = Path(jieba.__file__).with_name("dict.txt")
+    words = set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 2 and int(parts[1]) >= min_freq:
+                words.add(parts[0])
+    return words
 
 
 def regenerate(which: str = "all") -> None:

@@ -468,6 +468,10 @@ DESCRIPTIONS = [
     ("一位母亲和她的孩子", {"subject": "woman"}),
     ("就是说一个男的，呃，穿着西装？", {"subject": "man", "outfit": "suit"}),
     ("一只猫吗？在屋顶上吗？", {"subject": "cat", "setting": "rooftop"}),
+    ("一个女孩在公元散步", {"subject": "girl", "action": "walking", "setting": "park"}),
+    ("一个老实的男孩", {"subject": "boy"}),
+    ("林间小道上的女孩", {"subject": "girl", "setting": "forest"}),
+    ("一个男孩在教师看书", {"subject": "boy", "action": "reading", "setting": "classroom"}),
 ]
 
 # (reply, record being confirmed, state, intent, record after the reply)
