@@ -31,19 +31,27 @@ EN: dict[str, dict[str, str]] = {
     "subject": {
         "girl": "girl|girls|young woman|young women|young lady|schoolgirl|schoolgirls|school girl|"
                 "little girl|teenage girl|teen girl|lass|maiden|princess|gal|daughter|sister|"
-                "sisters|twin sisters|magical girl|idol|waitress|heroine|bishoujo|shoujo|gurl|ballerina",
+                "sisters|twin sisters|magical girl|idol|waitress|heroine|bishoujo|shoujo|gurl|ballerina|"
+                "waifu|girlfriend|granddaughter|maid|maids|schoolgirl uniform girl|tomboy",
         "boy": "boy|boys|young man|young men|schoolboy|schoolboys|school boy|little boy|lad|"
-               "teenage boy|teen boy|prince|son|brother|brothers|twin brothers|bishounen|shounen",
+               "teenage boy|teen boy|prince|son|brother|brothers|twin brothers|bishounen|shounen|"
+               "boyfriend|grandson|schoolboys",
         "woman": "woman|women|lady|ladies|old woman|old lady|grandma|grandmother|granny|"
-                 "mother|mom|mum|queen|witch|female|wife|aunt|madam|housewife|mature woman",
+                 "mother|mom|mum|queen|witch|female|wife|aunt|madam|housewife|mature woman|bride|nun|"
+                 "policewoman|businesswoman|actress|grandmothers|empress|goddess|lady knight",
         "man": "man|men|old man|old men|gentleman|gentlemen|guy|guys|dude|grandpa|grandfather|"
                "father|dad|king|male|husband|uncle|fellow|businessman|samurai|knight|wizard|"
-               "old guy|elderly man|mister",
+               "old guy|elderly man|mister|groom|policeman|salaryman|monk|priest|butler|emperor|"
+               "old timer|fisherman|cowboy|god",
         "child": "child|children|kid|kids|toddler|toddlers|baby|babies|little one|little kid|"
-                 "youngster|infant|kiddo",
-        "cat": "cat|cats|kitten|kittens|kitty|kitties|kitteh|feline|moggy|pussycat|neko",
+                 "youngster|infant|kiddo|schoolchild|schoolchildren|preschooler|tot|tots|"
+                 "kindergartener|kindergartner|little kids",
+        "cat": "cat|cats|kitten|kittens|kitty|kitties|kitteh|feline|moggy|pussycat|neko|tabby|"
+               "tabby cat|tomcat|calico|calico cat|siamese cat|maine coon|kitty cat",
         "dog": "dog|dogs|puppy|puppies|pup|pups|doggy|doggie|doggo|hound|canine|shiba|shiba inu|"
-               "corgi|husky|golden retriever|retriever|poodle|labrador",
+               "corgi|husky|golden retriever|retriever|poodle|labrador|pooch|mutt|pupper|puppers|"
+               "dalmatian|beagle|pug|bulldog|chihuahua|german shepherd|akita|samoyed|dachshund|"
+               "terrier|collie|border collie|greyhound|doggies",
         "person": "person|people|someone|somebody|human|humans|character|figure|individual|"
                   "student|students|teenager|teenagers|teen|adult|adults|traveler|traveller|"
                   "anyone|elderly person|old person|friend|friends|best friends|pal|pals|buddy|"
@@ -92,7 +100,10 @@ EN: dict[str, dict[str, str]] = {
     "garment": {"clothes": "clothes|clothing|outfit|outfits|attire|garment|garments|costume|"
                            "pants|trousers|jeans|shorts|overalls|robe|robes|cloak|cape|vest|"
                            "tank top|top|leggings|tracksuit|pajamas|pyjamas|apron|gear|garb|"
-                           "uniform shirt|getup|clothed|wear|dressed in"},
+                           "uniform shirt|getup|clothed|wear|dressed in|police uniform|military uniform|"
+                           "nurse uniform|nurse outfit|sports uniform|gym uniform|work uniform|"
+                           "army uniform|pilot uniform|chef uniform|soccer uniform|"
+                           "baseball uniform|nurse costume|police outfit"},
     "length": {"long": "long|longer|lengthy|waist length|waist-length|flowing|very long",
                "short": "short|shorter|cropped|very short|pixie"},
     "shade": {"_": "light|dark|fair|pale|bright|deep|pastel|vivid|neon|hot|soft|rich|vibrant|"
@@ -129,7 +140,8 @@ EN: dict[str, dict[str, str]] = {
     "outfit": {
         "dress": "dress|dresses|gown|gowns|sundress|frock|wedding dress|ball gown|evening gown|"
                  "party dress|summer dress|maid dress|maid outfit|lolita dress|cheongsam|qipao|"
-                 "sun dress|dres|dresss",
+                 "sun dress|dres|dresss|nightgown|night gown|nightdress|hanbok|maid uniform|"
+                 "maid costume|pinafore|apron dress",
         "school uniform": "school uniform|school uniforms|uniform|uniforms|sailor uniform|"
                           "sailor suit|seifuku|school outfit|school clothes|blazer uniform|"
                           "schooluniform|sailor fuku|gakuran",
@@ -148,7 +160,8 @@ EN: dict[str, dict[str, str]] = {
                 "winter coat|lab coat|fur coat|duffle coat|long coat",
         "swimsuit": "swimsuit|swimsuits|bikini|bikinis|swimwear|bathing suit|swimming suit|"
                     "swimming costume|swim suit|one piece swimsuit|swimming trunks|trunks|"
-                    "school swimsuit|swimsuite|swim wear|swimming wear|beach wear|beachwear",
+                    "school swimsuit|swimsuite|swim wear|swimming wear|beach wear|beachwear|one piece|"
+                    "one-piece|wetsuit",
         "armor": "armor|armour|armors|armours|suit of armor|suit of armour|plate armor|"
                  "knight armor|armored|armoured|chainmail|chain mail|battle armor",
         "shirt": "shirt|shirts|blouse|blouses|button up shirt|button-up shirt|dress shirt|"
@@ -168,7 +181,8 @@ EN: dict[str, dict[str, str]] = {
                       "earphones|earphone|ear phones|earbuds|ear buds|earmuffs|headfones|"
                       "head-phones|headphones on|ear muffs|ear muff|earmuff",
         "ribbon": "ribbon|ribbons|bow|bows|hair ribbon|hair bow|hairbow|hair ribbons|"
-                  "hair tie|ribbon bow|bow tie|bowtie|riband|hairband|hair band|headband",
+                  "hair tie|ribbon bow|bow tie|bowtie|riband|hairband|hair band|headband|scrunchie|"
+                  "scrunchies",
         "scarf": "scarf|scarves|scarfs|muffler|neck scarf|shawl|bandana|neckerchief|scaf|"
                  "scarve",
         "cat ears": "cat ears|cat ear|cat-ears|catears|cats ears|cat years|cats years|kitty ears|neko ears|nekomimi|"
@@ -182,10 +196,11 @@ EN: dict[str, dict[str, str]] = {
         "mask": "mask|masks|face mask|fox mask|masked|surgical mask|oni mask|"
                 "masquerade mask|gas mask|mascara mask",
         "earrings": "earrings|earring|ear rings|ear ring|ear-rings|studs|hoop earrings|"
-                    "earings|ear piercings|earing",
+                    "earings|ear piercings|earing|hoops|hoop|dangly earrings|pearl earrings",
         "flower": "flower|flowers|rose|roses|bouquet|a flower|lily|lilies|daisy|daisies|"
                   "tulip|tulips|sunflower|sunflowers|blossom|flower crown|flower in her hair|"
-                  "flower in his hair|flower hairpin|hair flower|posy|flour",
+                  "flower in his hair|flower hairpin|hair flower|posy|flour|orchid|orchids|hibiscus|"
+                  "peony|peonies|lotus|lavender sprig|carnation|carnations",
     },
     "action": {
         "standing": "standing|stands|stand|standing up|stood|standin|standing still|"
@@ -212,7 +227,8 @@ EN: dict[str, dict[str, str]] = {
                    "karaoke|performing a song",
         "eating": "eating|eats|eat|having lunch|having dinner|having breakfast|having a meal|"
                   "munching|snacking|eating ramen|eating cake|eating ice cream|"
-                  "eating an apple|biting|nibbling|chowing|eatin|having a snack|dining",
+                  "eating an apple|biting|nibbling|chowing|eatin|having a snack|dining|having a picnic|"
+                  "picnicking|feasting",
         "drinking": "drinking|drinks|drink|sipping|sips|sip|drinking tea|drinking coffee|"
                     "having tea|having coffee|having a drink|drinkin|glass of|cup of|"
                     "sipping tea|sipping coffee|having a cup of",
@@ -220,7 +236,9 @@ EN: dict[str, dict[str, str]] = {
                           "play guitar|play the guitar|guitar|guitars|strumming|"
                           "strumming a guitar|strumming the guitar|guitarist|with a guitar|"
                           "playing a guitar|playing an acoustic guitar|playing electric guitar|"
-                          "acoustic guitar|electric guitar|gitar|guitare|playin guitar",
+                          "acoustic guitar|electric guitar|gitar|guitare|playin guitar|playing bass|"
+                          "playing the bass|bass guitar|ukulele|playing the ukulele|"
+                          "playing a ukulele",
         "flying": "flying|flies|fly|soaring|soars|gliding|floating in the air|in flight|"
                   "flying through the sky|flyin|hovering|levitating|floating|floats|drifting",
         "swimming": "swimming|swims|swim|swimmin|diving|paddling|taking a swim|going for a swim",
@@ -232,7 +250,8 @@ EN: dict[str, dict[str, str]] = {
         "laughing": "laughing|laughs|laugh|giggling|giggles|giggle|chuckling|chuckles|"
                     "laughter|cracking up|laughin|lauging|laghing",
         "crying": "crying|cries|cry|weeping|weeps|sobbing|sobs|in tears|teary|tearful|"
-                  "tears|teary-eyed|teary eyed|bawling|cryin|crys|with tears",
+                  "tears|teary-eyed|teary eyed|bawling|cryin|crys|with tears|tearing up|teared up|"
+                  "tearing up|crying her eyes out",
         "angry": "angry|mad|furious|annoyed|grumpy|irritated|enraged|frowning|scowling|"
                  "angrily|pissed|fuming|rage|raging|irate|angery|angy|pouting",
         "surprised": "surprised|shocked|astonished|amazed|startled|stunned|astounded|"
@@ -251,7 +270,8 @@ EN: dict[str, dict[str, str]] = {
         "beach": "beach|beaches|seaside|sea side|seashore|sea shore|shore|shoreline|coast|"
                  "coastline|by the sea|by the ocean|at the sea|the sea|ocean|sea|sand|sandy|"
                  "sandy beach|beachside|on the sand|oceanside|waterfront|bay|surf|beech|"
-                 "beaches|seaside town|by the water",
+                 "beaches|seaside town|by the water|harbor|harbour|pier|boardwalk|dock|docks|"
+                 "marina|seawall|port town",
         "cherry blossoms": "cherry blossom|cherry blossoms|cherry blossom tree|"
                            "cherry blossom trees|cherry tree|cherry trees|sakura|"
                            "sakura tree|sakura trees|cherry-blossom|cherryblossom|"
