@@ -214,8 +214,8 @@ def _singular(tok: str) -> list[str]:
     out = []
     if tok.endswith("ies") and len(tok) > 4:
         out.append(tok[:-3] + "y")
-    if tok.endswith("es") and len(tok) > 4:
-        out.append(tok[:-2])
+    if tok.endswith("es") and len(tok) > 4 and tok[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        out.append(tok[:-2])  # "witches", "ashes"; but "hates" is no "hat"
     if tok.endswith("s") and len(tok) > 3:
         out.append(tok[:-1])
     return out
@@ -250,7 +250,8 @@ def _match(tokens: list[str]) -> list[_Item]:
                 break
         if not found:
             for form in _singular(tok):
-                if form in phrases:
+                # a plural number is no count: "dozens of cats", "in her twenties"
+                if form in phrases and phrases[form][0] != "count":
                     found = (phrases[form], 1)
                     break
         if not found and i + 1 < n_tok and tokens[i + 1] not in PUNCT \

@@ -1320,6 +1320,18 @@ DESCRIPTIONS = [
      {'subject': 'girl', 'expression': 'crying', 'setting': 'train station'}),
     ('a girl with a scrunchie and hoops',
      {'subject': 'girl', 'accessories': ['ribbon', 'earrings']}),
+    ('a girl that hates rain',
+     {'subject': 'girl', 'weather': 'rain'}),
+    ('a woman in her twenties',
+     {'subject': 'woman'}),
+    ('dozens of cats',
+     {'subject': 'cat'}),
+    ('two witches flying at night',
+     {'subject': 'woman', 'count': 2, 'action': 'flying', 'time_of_day': 'night'}),
+    ('masterpiece, best quality, 1girl, solo, blue hair, school uniform, cherry blossoms',
+     {'subject': 'girl', 'count': 1, 'hair_color': 'blue', 'outfit': 'school uniform', 'setting': 'cherry blossoms'}),
+    ('2girls, pink hair, kimono, night',
+     {'subject': 'girl', 'count': 2, 'hair_color': 'pink', 'outfit': 'kimono', 'time_of_day': 'night'}),
 ]
 
 G = {'subject': 'girl', 'hair_color': 'blue', 'hair_style': 'long', 'outfit': 'dress', 'outfit_color': 'red', 'accessories': ['glasses'], 'setting': 'park'}
