@@ -472,6 +472,17 @@ DESCRIPTIONS = [
     ("一个老实的男孩", {"subject": "boy"}),
     ("林间小道上的女孩", {"subject": "girl", "setting": "forest"}),
     ("一个男孩在教师看书", {"subject": "boy", "action": "reading", "setting": "classroom"}),
+    ("一个戴着草帽的女孩在向日葵花田里", {"subject": "girl", "accessories": ["hat"], "setting": "field"}),
+    ("雨过天晴的街道，一个女孩在跳舞", {"subject": "girl", "action": "dancing", "setting": "street", "weather": "sunny"}),
+    ("雨停了，一个男孩站在路边", {"subject": "boy", "action": "standing", "setting": "street"}),
+    ("玫瑰花园里的公主", {"subject": "girl", "setting": "garden"}),
+    ("我想让你帮我画一个女孩子，她有一头粉色的长发，眼睛是紫色的，穿着一件白色的连衣裙，站在樱花树下面微笑", {"subject": "girl", "hair_color": "pink", "hair_style": "long", "eye_color": "purple", "outfit_color": "white", "outfit": "dress", "expression": "smiling", "action": "standing", "setting": "cherry blossoms"}),
+    ("你能画一只在下雨天躲在伞下面的小猫吗", {"subject": "cat", "accessories": ["umbrella"], "weather": "rain"}),
+    ("画一位身穿红色旗袍的优雅女士，背景是上海的夜景", {"subject": "woman", "outfit_color": "red", "outfit": "dress", "setting": "city", "time_of_day": "night"}),
+    ("我要一张图，一个骑士，穿着金色的盔甲，站在城堡前面，天空是黄昏", {"subject": "man", "outfit_color": "gold", "outfit": "armor", "action": "standing", "setting": "castle", "time_of_day": "sunset"}),
+    ("一个女生在图书馆睡着了，书本盖在脸上", {"subject": "girl", "action": "sleeping", "setting": "library"}),
+    ("一位穿着制服的服务员小姐", {"outfit": "school uniform", "subject": "girl"}),
+    ("一个大妈在公园跳舞", {"subject": "woman", "setting": "park", "action": "dancing"}),
 ]
 
 # (reply, record being confirmed, state, intent, record after the reply)
