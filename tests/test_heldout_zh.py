@@ -483,6 +483,11 @@ DESCRIPTIONS = [
     ("一个女生在图书馆睡着了，书本盖在脸上", {"subject": "girl", "action": "sleeping", "setting": "library"}),
     ("一位穿着制服的服务员小姐", {"outfit": "school uniform", "subject": "girl"}),
     ("一个大妈在公园跳舞", {"subject": "woman", "setting": "park", "action": "dancing"}),
+    ("一位醫生在醫院", {"subject": "person"}),
+    ("一個女孩在小島上", {"subject": "girl", "setting": "beach"}),
+    ("新幹線上的上班族", {"subject": "person", "setting": "train station"}),
+    ("一隻貓頭鷹", {}),
+    ("一個躲在被窩裡的小孩", {"subject": "child", "setting": "bedroom"}),
 ]
 
 # (reply, record being confirmed, state, intent, record after the reply)
@@ -771,6 +776,13 @@ REPLIES = [
     ("红色的裙子改成黄色的", G, "confirming", "correct", _with(G, outfit_color="yellow")),
     ("颜色不对，是紫色的头发", G, "confirming", "correct", _with(G, hair_color="purple")),
     ("粉色的，头发", G, "confirming", "correct", _with(G, hair_color="pink")),
+    ("要不要加个帽子", G, "confirming", "correct", _with(G, accessories=["hat"])),
+    ("能不能不要眼镜", _with(G, accessories=["glasses"]), "confirming", "correct", G),
+    ("不戴眼镜可以吗", _with(G, accessories=["glasses"]), "confirming", "correct", G),
+    ("可不可以换成绿色的裙子", G, "confirming", "correct", _with(G, outfit_color="green")),
+    ("能不能画成晚上的", G, "confirming", "correct", _with(G, time_of_day="night")),
+    ("我希望是晚上", G, "confirming", "correct", _with(G, time_of_day="night")),
+    ("如果可以的话，加个猫耳", G, "confirming", "correct", _with(G, accessories=["cat ears"])),
 ]
 
 
