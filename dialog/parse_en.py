@@ -727,6 +727,10 @@ def analyse(text: str) -> Analysis:
         if it.kind in ("outfit",):
             out.context.append(("outfit_color", it.start))
     _self_repairs(tokens, out)
+    counts = [m for m in out.mentions if m.slot == "count" and not m.negated]
+    subjects = [m for m in out.mentions if m.slot == "subject" and not m.negated]
+    if counts and subjects and all(m.count is None for m in subjects) and counts[0].pos > subjects[0].pos:
+        subjects[0].count = counts[0].value  # "a cat. two of them."
     return out
 
 

@@ -1332,6 +1332,18 @@ DESCRIPTIONS = [
      {'subject': 'girl', 'count': 1, 'hair_color': 'blue', 'outfit': 'school uniform', 'setting': 'cherry blossoms'}),
     ('2girls, pink hair, kimono, night',
      {'subject': 'girl', 'count': 2, 'hair_color': 'pink', 'outfit': 'kimono', 'time_of_day': 'night'}),
+    ('A cat. Two of them.',
+     {'subject': 'cat', 'count': 2}),
+    ('cats, two of them, sleeping',
+     {'subject': 'cat', 'count': 2, 'action': 'sleeping'}),
+    ('There are two cats on a roof',
+     {'subject': 'cat', 'count': 2, 'setting': 'rooftop'}),
+    ('Girl. Beach. Sunset.',
+     {'subject': 'girl', 'setting': 'beach', 'time_of_day': 'sunset'}),
+    ('In a forest at night, draw a girl with blue hair',
+     {'subject': 'girl', 'hair_color': 'blue', 'setting': 'forest', 'time_of_day': 'night'}),
+    ('I would like an image with a girl, her hair pink, eyes green',
+     {'subject': 'girl', 'hair_color': 'pink', 'eye_color': 'green'}),
 ]
 
 G = {'subject': 'girl', 'hair_color': 'blue', 'hair_style': 'long', 'outfit': 'dress', 'outfit_color': 'red', 'accessories': ['glasses'], 'setting': 'park'}
