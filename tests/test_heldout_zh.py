@@ -783,6 +783,10 @@ REPLIES = [
     ("能不能画成晚上的", G, "confirming", "correct", _with(G, time_of_day="night")),
     ("我希望是晚上", G, "confirming", "correct", _with(G, time_of_day="night")),
     ("如果可以的话，加个猫耳", G, "confirming", "correct", _with(G, accessories=["cat ears"])),
+    ("不画背景", G, "confirming", "correct", _with(G, setting=None)),
+    ("背景不用画了", G, "confirming", "correct", _with(G, setting=None)),
+    ("眼镜就不画了", _with(G, accessories=["glasses"]), "confirming", "correct", G),
+    ("算了不画了", G, "confirming", "cancel", G),
 ]
 
 
