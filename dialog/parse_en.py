@@ -56,13 +56,15 @@ BOUNDARY = {"with", "in", "on", "at", "under", "by", "near", "wearing", "holding
 NEG_STARTS = ("without", "no", "not", "never", "dont", "doesnt", "didnt", "isnt", "arent",
               "wont", "cant", "shouldnt", "wouldnt", "hasnt", "havent", "wasnt", "werent",
               "cannot", "mustnt", "neednt", "aint", "remove", "removing", "removed", "lose", "drop", "minus",
-              "delete", "skip", "nor", "neither", "except", "nothing", "none", "exclude")
+              "delete", "skip", "nor", "neither", "except", "nothing", "none", "exclude",
+              "forget", "ditch", "scrap", "scratch", "cancel", "nevermind", "omit", "lose")
 NEG_PHRASES = (("take", "off"), ("take", "away"), ("get", "rid", "of"), ("leave", "out"),
                ("leave", "off"), ("instead", "of"), ("rather", "than"), ("no", "more"),
                ("do", "not"), ("does", "not"), ("did", "not"), ("is", "not"), ("are", "not"),
                ("no", "longer"), ("take", "out"), ("takeoff",), ("lose", "the"), ("get", "rid"),
                ("free", "of"), ("less",), ("with", "no"), ("with", "out"), ("no", "need", "for"),
-               ("dont", "need"), ("no", "need", "to", "have"))
+               ("dont", "need"), ("no", "need", "to", "have"), ("never", "mind"),
+               ("forget", "about"), ("get", "rid", "of"))
 # Filler a negation reaches across ("without any glasses", "no hat or scarf").
 NEG_FILL = {"a", "an", "the", "any", "her", "his", "their", "its", "wearing", "wear", "wears",
             "have", "has", "having", "want", "need", "those", "that", "this", "these", "them",
@@ -74,7 +76,7 @@ NEG_FILL = {"a", "an", "the", "any", "her", "his", "their", "its", "wearing", "w
 # "no" does not: "no, give her a hat" adds the hat).
 NEG_VERBAL = {"dont", "never", "didnt", "doesnt", "wont", "shouldnt", "cant", "not", "wouldnt"}
 NEG_VERBS = {"give", "add", "include", "draw", "paint", "show", "put", "make", "let", "dress",
-             "need", "want", "wanna", "like", "bother", "with"}
+             "need", "want", "wanna", "like", "bother", "with", "to", "see", "her", "him", "them"}
 LEADING_FUNCTION_WORDS = {"in", "at", "on", "the", "a", "an", "by", "during"}
 NEG_LIST = {"or", "nor", "and", "a", "an", "any", "the", "either", "neither", "also", "even",
             "her", "his", "their", "its"}
@@ -663,7 +665,7 @@ def _after_negation(items: list[_Item], k: int) -> bool:
     if j < 0 or items[j].kind != "word":
         return False
     return items[j].text in ("no", "without", "remove", "lose", "drop", "delete", "away", "off",
-                             "get", "skip", "clear", "plain", "nix")
+                             "get", "skip", "clear", "plain", "nix", "none", "forget", "ditch")
 
 
 def _stands_alone(items: list[_Item], k: int) -> bool:

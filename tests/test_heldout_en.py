@@ -1642,6 +1642,15 @@ REPLIES = [
     (G, "yes, make her happy", "correct", d(G, expression="smiling")),
     (G, "please make her hair pink", "correct", d(G, hair_color="pink")),
     (C, "make it twenty cats", "correct", d(C, count=20)),
+
+    (W, "I don't want her to have a hat", "correct", d(W, accessories=["earrings"])),
+    (W, "forget the hat", "correct", d(W, accessories=["earrings"])),
+    (W, "never mind the earrings", "correct", d(W, accessories=["hat"])),
+    (W, "ditch the hat", "correct", d(W, accessories=["earrings"])),
+    (W, "none of the accessories", "correct", d(W, accessories=None)),
+    (G, "forget the park, a beach", "correct", d(G, setting="beach")),
+    (G, "she shouldn't wear glasses", "correct", d(G, accessories=None)),
+    (G, "not in the park", "correct", d(G, setting=None)),
 ]
 
 
