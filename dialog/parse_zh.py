@@ -49,7 +49,7 @@ NEG_FILL = ("戴着", "戴", "着", "穿", "拿着", "拿", "带着", "带", "�
             "和", "或者", "或", "也", "还有", "跟", "她的", "他的", "它的", "她", "他", "它", "那个",
             "这个", "那", "这", "掉", "要", "上", "再", "给", "请", "、", "以及", "及", "与", "什么", "啥")
 # 不是在海边 / 不在海边: the place word after a negation.
-SETTING_FILL = ("在", "到", "去", "于")
+SETTING_FILL = ("在", "到", "于")
 POST_FILL = ("给", "也", "就", "都", "全", "全部", "了", "请", "要", "可以", "都给", "通通", "统统", "一起")
 LIST_JOINERS = {"和", "跟", "与", "、", "还有", "以及", "或者", "或", "及", ",", ""}
 CONTEXT_WORDS = {"头发": "hair_color", "发色": "hair_color", "眼睛": "eye_color", "瞳色": "eye_color",
@@ -394,6 +394,9 @@ def _negations(text: str, items: list[_Item]) -> None:
             continue
         fill = NEG_FILL if it.kind == "accessories" else SETTING_FILL if it.kind == "setting" else ()
         stripped = _negated_by_end(before, fill)
+        if stripped is not None and it.kind != "accessories" and stripped.endswith("去") \
+                and not stripped.endswith(("去掉", "除去", "不去", "别去")):
+            stripped = None  # 去海边: going to a place names it
         if stripped is not None:
             if it.kind == "subject" and not stripped.endswith("不是"):
                 continue  # "不要男孩" still names a subject; only "不是X" rejects one
@@ -427,6 +430,8 @@ def _negated_by_end(before: str, fill) -> str | None:
     """The text up to a negation word that ends `before`, peeling filler words one at a time
     (不需要眼镜 ends in 不需要 before 要 is peeled as filler, 不要戴眼镜 only after 戴 is)."""
     while True:
+        if before.endswith(("别着", "别上", "别了一")):
+            return None  # 头发上别着一朵花: 别 here pins the flower on
         if any(before.endswith(w) for w in NEG_BEFORE):
             return before
         for w in fill:

@@ -488,6 +488,13 @@ DESCRIPTIONS = [
     ("新幹線上的上班族", {"subject": "person", "setting": "train station"}),
     ("一隻貓頭鷹", {}),
     ("一個躲在被窩裡的小孩", {"subject": "child", "setting": "bedroom"}),
+    ("头发上别着一朵花的女孩", {"subject": "girl", "accessories": ["flower"]}),
+    ("头上别着发卡的女孩", {"subject": "girl", "accessories": ["ribbon"]}),
+    ("别戴帽子的女孩", {"subject": "girl"}),
+    ("一个要去海边的女孩", {"subject": "girl", "setting": "beach"}),
+    ("去图书馆的男孩", {"subject": "boy", "setting": "library"}),
+    ("一个去游泳的男孩", {"subject": "boy", "action": "swimming"}),
+    ("不去海边，去森林", {"setting": "forest"}),
 ]
 
 # (reply, record being confirmed, state, intent, record after the reply)
