@@ -266,6 +266,14 @@ def _match(tokens: list[str]) -> list[_Item]:
             allowed = 1 if len(tokens[i + 1]) > 2 else 0
             if key and fuzzy.distance(joined, key.replace(" ", ""), 1) <= allowed and _entry(key):
                 found = (_entry(key), 2)
+        if not found and tok.endswith("ish") and len(tok) > 5:
+            # "brownish", "reddish", "goldish": the colour, said loosely
+            stem = tok[:-3]
+            for form in (stem, stem[:-1] if stem[-1:] == stem[-2:-1] else None, stem + "e"):
+                hit = phrases.get(form) if form else None
+                if hit and hit[0] == "color":
+                    found = (hit, 1)
+                    break
         if not found:
             key = fuzzy.correct_en(tok)
             if key and _entry(key):
@@ -303,8 +311,14 @@ def _bind_colors(items: list[_Item]) -> None:
             else:
                 it.kind, it.value = "color", COLOR_NOUNS[it.text]
         elif it.kind != "color" and it.text in COLOR_NOUNS and k + 1 < len(items) \
-                and items[k + 1].kind in ("hair_noun", "eye_noun", "garment", "outfit"):
-            it.kind, it.value = "color", COLOR_NOUNS[it.text]  # "rose hair", "wine dress"
+                and items[k + 1].kind == "color":
+            it.kind, it.value = "shade", "_"  # "rose gold", "sky blue": one colour's name
+        elif it.kind != "color" and it.text in COLOR_NOUNS and _noun_after(items, k):
+            it.kind, it.value = "color", COLOR_NOUNS[it.text]  # "rose hair", "honey-coloured hair"
+    for k in range(len(items) - 1):
+        if items[k].kind == "color" and items[k + 1].kind == "color":
+            # "ash blonde", "reddish brown", "bluish green": the last names the base colour
+            items[k].kind, items[k].value = "shade", "_"
     for k, it in enumerate(items):
         if it.kind != "color":
             continue
@@ -320,6 +334,13 @@ def _bind_colors(items: list[_Item]) -> None:
             it.value = "blonde"
         elif it.bound in ("eye_color", "outfit_color") and it.value == "blonde":
             it.value = "gold"
+
+
+def _noun_after(items: list[_Item], k: int) -> bool:
+    j = k + 1
+    if j < len(items) and items[j].text in ("colored", "coloured", "color", "colour", "tinted"):
+        j += 1
+    return j < len(items) and items[j].kind in ("hair_noun", "eye_noun", "garment", "outfit")
 
 
 def _list_comma(items: list[_Item], j: int) -> bool:
