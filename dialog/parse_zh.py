@@ -39,7 +39,7 @@ NEG_BEFORE = ("不想要", "不需要", "不要", "不戴", "没有", "没戴", 
               "免", "除了", "拿下", "撤掉", "换掉", "扔掉", "丢掉",
               # 别画眼镜 / 不要画成晚上: "draw" between the negation and the thing
               "不要画成", "别画成", "不要弄成", "别弄成", "不要画", "别画", "不画", "不用画", "不要有",
-              "别有")
+              "别有", "不怎么", "不太", "从不", "从来不", "很少", "不再")
 NEG_AFTER = ("去掉", "拿掉", "摘掉", "不要了", "不要", "删掉", "去了", "摘了", "拿走", "脱掉", "换掉",
              "删了", "拿了", "摘下来", "摘下", "取下", "取掉", "不戴了", "别戴了", "别要了", "撤掉",
              "丢掉", "扔掉", "去除", "除掉", "不用了", "就不要了", "也不要了", "也不要", "就不要",
@@ -48,6 +48,9 @@ NEG_FILL = ("戴着", "戴", "着", "穿", "拿着", "拿", "带着", "带", "�
             "一条", "一件", "一只", "一朵", "副", "顶", "个", "把", "只", "条", "件", "朵", "的", "了",
             "和", "或者", "或", "也", "还有", "跟", "她的", "他的", "它的", "她", "他", "它", "那个",
             "这个", "那", "这", "掉", "要", "上", "再", "给", "请", "、", "以及", "及", "与", "什么", "啥")
+# Words that end in a negation character without negating: 特别开心, 出没在森林.
+NOT_NEGATION = ("特别", "分别", "区别", "告别", "离别", "性别", "级别", "差别", "个别", "埋没", "淹没",
+                "出没", "沉没", "虚无", "要不")
 # 不是在海边 / 不在海边: the place word after a negation.
 SETTING_FILL = ("在", "到", "于")
 POST_FILL = ("给", "也", "就", "都", "全", "全部", "了", "请", "要", "可以", "都给", "通通", "统统", "一起")
@@ -430,8 +433,8 @@ def _negated_by_end(before: str, fill) -> str | None:
     """The text up to a negation word that ends `before`, peeling filler words one at a time
     (不需要眼镜 ends in 不需要 before 要 is peeled as filler, 不要戴眼镜 only after 戴 is)."""
     while True:
-        if before.endswith(("别着", "别上", "别了一")):
-            return None  # 头发上别着一朵花: 别 here pins the flower on
+        if before.endswith(("别着", "别上", "别了一") + NOT_NEGATION):
+            return None  # 头发上别着一朵花: 别 here pins the flower on; 特别开心 is very happy
         if any(before.endswith(w) for w in NEG_BEFORE):
             return before
         for w in fill:

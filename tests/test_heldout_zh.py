@@ -495,6 +495,13 @@ DESCRIPTIONS = [
     ("去图书馆的男孩", {"subject": "boy", "setting": "library"}),
     ("一个去游泳的男孩", {"subject": "boy", "action": "swimming"}),
     ("不去海边，去森林", {"setting": "forest"}),
+    ("一个特别开心的女孩", {"subject": "girl", "expression": "smiling"}),
+    ("一个特别害羞的男孩", {"subject": "boy", "expression": "shy"}),
+    ("戴着一顶特别的帽子的女孩", {"subject": "girl", "accessories": ["hat"]}),
+    ("一个毫无表情的男孩", {"subject": "boy", "expression": "serious"}),
+    ("她不怎么笑", {}),
+    ("一个从不笑的女孩", {"subject": "girl"}),
+    ("一个不停奔跑的男孩", {"subject": "boy", "action": "running"}),
 ]
 
 # (reply, record being confirmed, state, intent, record after the reply)
