@@ -316,8 +316,12 @@ def _bind_colors(items: list[_Item]) -> None:
         elif it.kind != "color" and it.text in COLOR_NOUNS and _noun_after(items, k):
             it.kind, it.value = "color", COLOR_NOUNS[it.text]  # "rose hair", "honey-coloured hair"
     for k in range(len(items) - 1):
-        if items[k].kind == "color" and items[k + 1].kind == "color":
-            # "ash blonde", "reddish brown", "bluish green": the last names the base colour
+        before = items[k - 1].text if k else ""
+        if items[k].kind == "color" and items[k + 1].kind == "color" and (
+                items[k].text.endswith("ish") or _noun_after(items, k + 1) or (
+                    before not in NEG_STARTS and before not in ("from", "than", "of", "instead"))):
+            # "ash blonde hair", "reddish brown", "bluish green eyes": the last names the base
+            # colour ("not red blue" is two colours)
             items[k].kind, items[k].value = "shade", "_"
     for k, it in enumerate(items):
         if it.kind != "color":
@@ -502,6 +506,8 @@ def _negations(items: list[_Item], tokens: list[str]) -> None:
                 break
             if first_kind is not None and nxt.kind != first_kind and nxt.kind not in ("shade", "length"):
                 break
+            if nxt.kind == "color" and items[j - 1].kind == "color" and items[j - 1].negated:
+                break  # "not red blue": the second colour is the replacement
             if nxt.kind in ("shade", "length"):
                 j += 1
                 continue

@@ -1665,6 +1665,11 @@ REPLIES = [
     (G, "forget the park, a beach", "correct", d(G, setting="beach")),
     (G, "she shouldn't wear glasses", "correct", d(G, accessories=None)),
     (G, "not in the park", "correct", d(G, setting=None)),
+
+    (G, "not red blue", "correct", d(G, outfit_color="blue")),
+    (G, "no not red green", "correct", d(G, outfit_color="green")),
+    (G, "make her hair ash blonde", "correct", d(G, hair_color="blonde")),
+    (G, "her hair should be reddish brown", "correct", d(G, hair_color="brown")),
 ]
 
 
