@@ -476,9 +476,13 @@ def _count_for(text: str, items: list[_Item], k: int) -> int | None:
     nxt = items[k + 1] if k + 1 < len(items) else None
     if nxt is not None and nxt.kind == "count" and nxt.text in ("俩", "仨") and nxt.start == items[k].end:
         return int(nxt.value)  # 姐妹俩, 兄弟仨
-    for prev in reversed(items[:k]):
+    for idx in range(k - 1, -1, -1):
+        prev = items[idx]
         if prev.start < a or prev.kind in ("subject", "thing"):
             return None
+        if prev.kind == "count" and items[idx + 1].start == prev.end and items[idx + 1].kind in (
+                "accessories", "outfit", "garment", "hair_noun", "eye_noun"):
+            return None  # 戴着两个耳环的女孩: the number counts the earrings
         if prev.kind == "count":
             # A bare numeral counts only right before its noun (两小孩): 三月, 十分, 两边 and
             # their like say nothing about how many.

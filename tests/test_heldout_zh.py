@@ -502,6 +502,10 @@ DESCRIPTIONS = [
     ("她不怎么笑", {}),
     ("一个从不笑的女孩", {"subject": "girl"}),
     ("一个不停奔跑的男孩", {"subject": "boy", "action": "running"}),
+    ("戴着两个耳环的女孩", {"subject": "girl", "accessories": ["earrings"]}),
+    ("两个戴眼镜的女孩", {"count": 2, "subject": "girl", "accessories": ["glasses"]}),
+    ("三个扎马尾的女孩", {"count": 3, "subject": "girl", "hair_style": "ponytail"}),
+    ("两只蓝眼睛的猫", {"count": 2, "subject": "cat", "eye_color": "blue"}),
 ]
 
 # (reply, record being confirmed, state, intent, record after the reply)
