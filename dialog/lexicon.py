@@ -278,7 +278,7 @@ EN: dict[str, dict[str, str]] = {
                            "cherry blossum|cherry blossums|blossoming cherry|"
                            "blossoming trees|cherry flowers|cherry blossoming|"
                            "cherry bloom|cherry blooms|sakura blossoms",
-        "forest": "forest|forests|woods|wood|woodland|woodlands|jungle|rainforest|grove|"
+        "forest": "forest|forests|woods|woodland|woodlands|jungle|rainforest|grove|"
                   "among the trees|bamboo forest|forrest|forest path|thicket",
         "city": "city|cities|city centre|city center|downtown|town|urban|metropolis|"
                 "cityscape|skyline|skyscrapers|skyscraper|big city|town square|"
@@ -295,7 +295,7 @@ EN: dict[str, dict[str, str]] = {
         "street": "street|streets|road|roads|alley|alleyway|alleys|sidewalk|avenue|lane|"
                   "crosswalk|pavement|boulevard|on the road|down the street|streat|"
                   "street corner|back alley|side street|road side|roadside|city street|busy street|"
-                  "bus stop|crossroads|intersection|crosswalks|shopping street",
+                  "bus stop|crossroads|intersection|crosswalks|shopping street|bus station",
         "cafe": "cafe|café|cafes|coffee shop|coffee shops|coffeehouse|coffee house|"
                 "tea house|teahouse|tea room|bakery|diner|bistro|kafe|caffe|coffee place|restaurant|"
                 "noodle shop|ramen shop|tea shop|ice cream shop|cake shop|pastry shop|canteen",
@@ -384,7 +384,10 @@ EN: dict[str, dict[str, str]] = {
              "rabbit|bunny|bear|teddy bear|panda|bracelet|ring|rings|belt|watch|scooter|"
              "train car|boat|ship|surfboard|skateboard|sled|lamp|candle|bow and arrow|"
              "background|backdrop|lips|cheeks|skin|tongue|nose|face|ears|ear|carnival|festival|"
-             "parade|concert|fireworks|firework|hail",
+             "parade|concert|fireworks|firework|hail|platform shoes|platform boots|"
+             "platform heels|gas station|police station|fire station|radio station|"
+             "weather station|charging station|flower pot|flowerpot|parking lot|parking space|"
+             "world class|first class|high class|top class|business class",
     },
 }
 

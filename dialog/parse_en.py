@@ -711,6 +711,9 @@ def analyse(text: str) -> Analysis:
             # mother cat". The more telling one stays (an animal, then a girl or boy, ...).
             weaker = a if SUBJECT_RANK[a.value] <= SUBJECT_RANK[b.value] else b
             weaker.kind = "shade"
+        elif a.kind == "setting" and b.kind == "setting" and a.value != b.value \
+                and b.text not in ("downtown", "uptown", "outside", "urban"):
+            a.kind = "shade"  # "a school library", "a mountain lake": the last noun is the place
     _bind_colors(items)
     _bind_lengths(items)
     _negations(items, tokens)
