@@ -387,7 +387,10 @@ EN: dict[str, dict[str, str]] = {
              "parade|concert|fireworks|firework|hail|platform shoes|platform boots|"
              "platform heels|gas station|police station|fire station|radio station|"
              "weather station|charging station|flower pot|flowerpot|parking lot|parking space|"
-             "world class|first class|high class|top class|business class",
+             "world class|first class|high class|top class|business class|swimming pool|"
+             "sleeping bag|reading lamp|walking stick|dance party|drinking glass|running shoes|"
+             "dancing shoes|after school|before school|school bus|school trip|drinking fountain|"
+             "sleeping mask|swimming cap|flying saucer|singing bird|songbird",
     },
 }
 

@@ -80,6 +80,8 @@ NEG_VERBS = {"give", "add", "include", "draw", "paint", "show", "put", "make", "
 LEADING_FUNCTION_WORDS = {"in", "at", "on", "the", "a", "an", "by", "during"}
 NEG_LIST = {"or", "nor", "and", "a", "an", "any", "the", "either", "neither", "also", "even",
             "her", "his", "their", "its"}
+ACTION_AS_ADJECTIVE_AFTER = {"a", "an", "the", "with", "by", "of", "some", "many", "and", "among",
+                             "her", "his", "their", "its", "few", "several", "two", "three"}
 SUBJECT_RANK = {"cat": 5, "dog": 5, "girl": 4, "boy": 4, "woman": 3, "man": 3, "child": 2,
                 "person": 1}
 # Garment words that are verbs: a colour before them is not the clothes' ("dressed in red" is).
@@ -711,6 +713,13 @@ def analyse(text: str) -> Analysis:
             # mother cat". The more telling one stays (an animal, then a girl or boy, ...).
             weaker = a if SUBJECT_RANK[a.value] <= SUBJECT_RANK[b.value] else b
             weaker.kind = "shade"
+        elif a.kind == "action" and a.text.endswith("ing") and b.kind in ("thing", "garment") \
+                and k > 0 and items[k - 1].text in ACTION_AS_ADJECTIVE_AFTER:
+            a.kind = "shade"  # "with floating lanterns", "a flying dragon": what the thing does
+        elif a.kind == "style" and b.kind in ("hair_noun", "eye_noun", "garment", "outfit") \
+                and a.text.split()[-1] in _colour_words():
+            # "perfect blue eyes" is no Satoshi Kon film
+            a.kind, a.value, a.text = "color", _index()[0][a.text.split()[-1]][1], a.text.split()[-1]
         elif a.kind == "setting" and b.kind == "setting" and a.value != b.value \
                 and b.text not in ("downtown", "uptown", "outside", "urban"):
             a.kind = "shade"  # "a school library", "a mountain lake": the last noun is the place

@@ -1376,6 +1376,18 @@ DESCRIPTIONS = [
      {'subject': 'girl', 'setting': 'park'}),
     ('a girl in a downtown cafe',
      {'subject': 'girl', 'setting': 'cafe'}),
+    ('a girl with perfect blue eyes',
+     {'subject': 'girl', 'eye_color': 'blue'}),
+    ('a girl with floating lanterns at night',
+     {'subject': 'girl', 'time_of_day': 'night'}),
+    ('a girl and a flying dragon',
+     {'subject': 'girl'}),
+    ('a girl walking home after school',
+     {'subject': 'girl', 'action': 'walking'}),
+    ('a boy in running shoes',
+     {'subject': 'boy'}),
+    ('a girl with the sleeping cat',
+     {'subject': 'girl', 'action': 'sleeping'}),
 ]
 
 G = {'subject': 'girl', 'hair_color': 'blue', 'hair_style': 'long', 'outfit': 'dress', 'outfit_color': 'red', 'accessories': ['glasses'], 'setting': 'park'}
