@@ -1409,7 +1409,6 @@ def d(base, **changes):
 
 # (record being confirmed, reply, intent, whole record after the reply)
 REPLIES = [
-
     (G, "yeah that's perfect", "confirm", G),
     (G, "nah", "deny", G),
     (G, "close, but make it a boy", "correct", d(G, subject="boy")),
@@ -1500,7 +1499,6 @@ REPLIES = [
     (W, "perfect", "confirm", W),
     (W, "mm hmm", "confirm", W),
     (W, "new picture: a dog running in the park", "describe", {"subject": "dog", "action": "running", "setting": "park"}),
-
     (G, "yes", "confirm", G),
     (G, "Yeah.", "confirm", G),
     (G, "yep that's right", "confirm", G),
@@ -1580,7 +1578,6 @@ REPLIES = [
     (W, "no accessories", "correct", d(W, accessories=None)),
     (W, "make the sweater blue", "correct", d(W, outfit_color="blue")),
     (W, "green, not yellow", "correct", d(W, outfit_color="green")),
-
     (G, "yes but no glasses", "correct", d(G, accessories=None)),
     (G, "yeah but she should be sitting and smiling", "correct", d(G, action="sitting", expression="smiling")),
     (G, "nope, a cat", "correct", d(G, subject="cat")),
@@ -1645,7 +1642,6 @@ REPLIES = [
     (W, "no earrings", "correct", d(W, accessories=["hat"])),
     (W, "no hat and no earrings please", "correct", d(W, accessories=None)),
     (W, "keep the hat but lose the earrings", "correct", d(W, accessories=["hat"])),
-
     (G, "the glasses should go", "correct", d(G, accessories=None)),
     (G, "her glasses are not needed", "correct", d(G, accessories=None)),
     (G, "no need for glasses", "correct", d(G, accessories=None)),
@@ -1668,7 +1664,6 @@ REPLIES = [
     (G, "dress her in a kimono", "correct", d(G, outfit="kimono")),
     (G, "glasses off, hat on", "correct", d(G, accessories=["hat"])),
     (G, "please do", "confirm", G),
-
     (G, "Please.", "confirm", G),
     (G, "I like it", "confirm", G),
     (G, "Yes, I'm happy with that", "confirm", G),
@@ -1686,7 +1681,6 @@ REPLIES = [
     (G, "yes, make her happy", "correct", d(G, expression="smiling")),
     (G, "please make her hair pink", "correct", d(G, hair_color="pink")),
     (C, "make it twenty cats", "correct", d(C, count=20)),
-
     (W, "I don't want her to have a hat", "correct", d(W, accessories=["earrings"])),
     (W, "forget the hat", "correct", d(W, accessories=["earrings"])),
     (W, "never mind the earrings", "correct", d(W, accessories=["hat"])),
@@ -1695,13 +1689,11 @@ REPLIES = [
     (G, "forget the park, a beach", "correct", d(G, setting="beach")),
     (G, "she shouldn't wear glasses", "correct", d(G, accessories=None)),
     (G, "not in the park", "correct", d(G, setting=None)),
-
     (G, "not red blue", "correct", d(G, outfit_color="blue")),
     (G, "no not red green", "correct", d(G, outfit_color="green")),
     (G, "make her hair ash blonde", "correct", d(G, hair_color="blonde")),
     (G, "her hair should be reddish brown", "correct", d(G, hair_color="brown")),
 ]
-
 
 
 # Replies while the picture is already on screen: the same corrections apply to it.
@@ -1717,6 +1709,7 @@ SHOWING = [
     (B, "now a girl with pink hair dancing", "describe", {"subject": "girl", "hair_color": "pink", "action": "dancing"}),
     (B, "new picture", "restart", B),
 ]
+
 
 def _norm(record: dict) -> dict:
     return validate(record)
