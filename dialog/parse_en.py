@@ -795,5 +795,7 @@ def _self_repairs(tokens: list[str], out: Analysis) -> None:
     for mark in marks:
         after = {m.slot for m in out.mentions if m.pos > mark and not m.negated
                  and m.slot not in ("accessories", "color")}
+        if after & {"hair_color", "eye_color", "outfit_color"}:
+            after.add("color")  # "both red? no, make the dress white": the loose red goes
         drop += [m for m in out.mentions if m.pos < mark and not m.negated and m.slot in after]
     out.mentions = [m for m in out.mentions if all(m is not d for d in drop)]

@@ -1693,6 +1693,11 @@ REPLIES = [
     (G, "no not red green", "correct", d(G, outfit_color="green")),
     (G, "make her hair ash blonde", "correct", d(G, hair_color="blonde")),
     (G, "her hair should be reddish brown", "correct", d(G, hair_color="brown")),
+    (G, "her hair should not be blue, make it black", "correct", d(G, hair_color="black")),
+    (G, "not the hair, the dress should be blue", "correct", d(G, outfit_color="blue")),
+    (G, "the hair is right but the dress should be white", "correct", d(G, outfit_color="white")),
+    (G, "red? no, make the dress white", "correct", d(G, outfit_color="white")),
+    (G, "no, no glasses", "correct", d(G, accessories=None)),
 ]
 
 
