@@ -189,7 +189,8 @@ def _markers_en(text: str, analysis: Analysis) -> _Markers:
     yes_pos: set[int] = set()
     while i < len(tokens):
         t = tokens[i]
-        if t in ",.;!?:" or (t in EN_FILLER and not _match_at(tokens, i, EN_YES)):
+        if t in ",.;!?:" or (t in EN_FILLER and not _match_at(tokens, i, EN_YES)
+                                and not _match_at(tokens, i, EN_NO)):  # "uh-uh" is a no
             i += 1
             continue
         n_no = _match_at(tokens, i, EN_NO)

@@ -190,6 +190,7 @@ def tokenize(text: str) -> list[str]:
     text = text.replace("-", " ").replace("_", " ")
     text = _GLUED.sub(r"\1 \2", text)
     toks = [w for t in _TOKEN.findall(text) for w in lexicon.EN_SOUNDALIKE.get(t, t).split()]
+    toks = _drop_disfluencies(toks)
     for i, t in enumerate(toks):
         slip = CONTEXT_SLIPS.get(t)
         if slip and i > 0:
@@ -207,6 +208,34 @@ def tokenize(text: str) -> list[str]:
 ANIMAL_EARED = {"cat", "neko", "kitty", "fox", "kitsune", "wolf", "bunny"}
 EARED_PEOPLE = {"girl", "girls", "boy", "boys", "woman", "women", "man", "men", "maid", "maids",
                 "lady", "kid", "child", "person"}
+
+
+# Hesitation sounds carry no meaning and must not split "crimson, uh, eyes" apart.
+HESITATIONS = {"um", "umm", "uhm", "uh", "uhh", "er", "erm", "ehm", "uhhh", "ummm"}
+
+
+def _drop_disfluencies(toks: list[str]) -> list[str]:
+    """Hesitations (with the comma a recogniser puts after one) and stutters ("with with")."""
+    out: list[str] = []
+    skip_comma = False
+    for i, t in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
+        prev = toks[i - 1] if i else ""
+        if t in HESITATIONS and not (t == "uh" and ("huh" in (nxt, prev) or "uh" in (nxt, prev))):
+            skip_comma = True  # ("uh-huh" is a yes and "uh-uh" a no)
+            continue
+        if skip_comma and t == ",":
+            skip_comma = False
+            continue
+        if (t == "you" and nxt == "know" or t == "know" and prev == "you") and not (
+                toks[i - 1 if t == "you" else i - 2: i][:1] in (["do"], ["did"], ["dont"], ["if"])):
+            skip_comma = t == "know"  # "she has, you know, pink hair"
+            continue
+        skip_comma = False
+        if out and t == out[-1] and t.isalpha() and t != "uh":
+            continue
+        out.append(t)
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -1388,6 +1388,14 @@ DESCRIPTIONS = [
      {'subject': 'boy'}),
     ('a girl with the sleeping cat',
      {'subject': 'girl', 'action': 'sleeping'}),
+    ('a girl with crimson, uh, eyes',
+     {'subject': 'girl', 'eye_color': 'red'}),
+    ('a girl with with long um white hair',
+     {'subject': 'girl', 'hair_style': 'long', 'hair_color': 'white'}),
+    ('she has, you know, pink hair and a uh, ponytail',
+     {'hair_color': 'pink', 'hair_style': 'ponytail'}),
+    ('a girl in a coffee uh shop',
+     {'subject': 'girl', 'setting': 'cafe'}),
 ]
 
 G = {'subject': 'girl', 'hair_color': 'blue', 'hair_style': 'long', 'outfit': 'dress', 'outfit_color': 'red', 'accessories': ['glasses'], 'setting': 'park'}
@@ -1698,6 +1706,8 @@ REPLIES = [
     (G, "the hair is right but the dress should be white", "correct", d(G, outfit_color="white")),
     (G, "red? no, make the dress white", "correct", d(G, outfit_color="white")),
     (G, "no, no glasses", "correct", d(G, accessories=None)),
+    (G, "Uh-uh.", "deny", G),
+    (G, "uh, no, a boy", "correct", d(G, subject="boy")),
 ]
 
 
