@@ -223,6 +223,8 @@ def _drop_disfluencies(toks: list[str]) -> list[str]:
         prev = toks[i - 1] if i else ""
         if t in HESITATIONS and not (t == "uh" and ("huh" in (nxt, prev) or "uh" in (nxt, prev))):
             skip_comma = True  # ("uh-huh" is a yes and "uh-uh" a no)
+            if nxt == "," and out and out[-1] == ",":
+                out.pop()  # "crimson, uh, eyes": the commas only frame the hesitation
             continue
         if skip_comma and t == ",":
             skip_comma = False
