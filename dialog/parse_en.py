@@ -687,6 +687,7 @@ def _replacements(items: list[_Item]) -> None:
                 items[acc[0]].negated = True
 
 
+AGE_BEFORE = {"is", "aged", "age", "turned", "turning", "was", "im", "hes", "shes", "theyre", "am"}
 AGE_UNITS = {"year", "years", "yr", "yrs", "month", "months", "week", "weeks", "day", "days"}
 MISHEARD_COUNTS = {"to": 2, "too": 2, "for": 4}
 COUNT_LEADS = {"draw", "paint", "sketch", "make", "show", "want", "me", "generate", "create",
@@ -784,7 +785,8 @@ def analyse(text: str) -> Analysis:
         elif it.kind == "count" and it.text in ("twin", "twins", "couple", "a couple", "pair") and not any(
                 x.kind == "subject" for x in items[k + 1:k + 3]):
             out.mentions.append(Mention("subject", "person", it.start, False, it.text, count=2))
-        elif it.kind == "count" and _stands_alone(items, k) and it.text not in ("one", "1", "a couple", "couple", "pair"):
+        elif it.kind == "count" and _stands_alone(items, k) and it.text not in ("one", "1", "a couple", "couple", "pair") \
+                and not (k and items[k - 1].text in AGE_BEFORE):  # "she is seven" is her age
             # "no, three" / "make it two of them": a number for the subject already there.
             out.mentions.append(Mention("count", int(it.value), it.start, it.negated, it.text))
         elif it.kind in ("hair_noun", "eye_noun", "garment"):
@@ -801,7 +803,9 @@ def analyse(text: str) -> Analysis:
     _self_repairs(tokens, out)
     counts = [m for m in out.mentions if m.slot == "count" and not m.negated]
     subjects = [m for m in out.mentions if m.slot == "subject" and not m.negated]
-    if counts and subjects and all(m.count is None for m in subjects) and counts[0].pos > subjects[0].pos:
+    if counts and subjects and all(m.count is None for m in subjects) and counts[0].pos > subjects[0].pos \
+            and (tokens[counts[0].pos + 1:counts[0].pos + 2] == ["of"]
+                 or tokens[max(0, counts[0].pos - 2):counts[0].pos] in (["make", "it"], ["make", "them"])):
         subjects[0].count = counts[0].value  # "a cat. two of them."
     return out
 

@@ -1396,6 +1396,14 @@ DESCRIPTIONS = [
      {'hair_color': 'pink', 'hair_style': 'ponytail'}),
     ('a girl in a coffee uh shop',
      {'subject': 'girl', 'setting': 'cafe'}),
+    ('Can you draw my daughter? She is seven, she has brown hair in pigtails and she loves wearing her yellow raincoat when it rains.',
+     {'subject': 'girl', 'hair_color': 'brown', 'hair_style': 'twintails', 'outfit': 'coat', 'outfit_color': 'yellow', 'weather': 'rain'}),
+    ('a girl, make it three',
+     {'subject': 'girl', 'count': 3}),
+    ('Okay, so I was thinking, maybe you could draw, like, a girl? She should have really long silver hair, and, um, she is wearing a black hoodie. And she is sitting on a rooftop at night, looking at the city.',
+     {'subject': 'girl', 'hair_style': 'long', 'hair_color': 'silver', 'outfit': 'hoodie', 'outfit_color': 'black', 'action': 'sitting', 'setting': 'rooftop', 'time_of_day': 'night'}),
+    ('Hi! I would love a picture of my dog. He is a golden retriever, and he loves to run on the beach. Can you draw him running on the beach at sunset?',
+     {'subject': 'dog', 'action': 'running', 'setting': 'beach', 'time_of_day': 'sunset'}),
 ]
 
 G = {'subject': 'girl', 'hair_color': 'blue', 'hair_style': 'long', 'outfit': 'dress', 'outfit_color': 'red', 'accessories': ['glasses'], 'setting': 'park'}
@@ -1708,6 +1716,8 @@ REPLIES = [
     (G, "no, no glasses", "correct", d(G, accessories=None)),
     (G, "Uh-uh.", "deny", G),
     (G, "uh, no, a boy", "correct", d(G, subject="boy")),
+    (G, "she is seven", "unknown", G),
+    (G, "there are three of them", "correct", d(G, count=3)),
 ]
 
 
