@@ -103,7 +103,8 @@ EN: dict[str, dict[str, str]] = {
                            "uniform shirt|getup|clothed|wear|dressed in|police uniform|military uniform|"
                            "nurse uniform|nurse outfit|sports uniform|gym uniform|work uniform|"
                            "army uniform|pilot uniform|chef uniform|soccer uniform|"
-                           "baseball uniform|nurse costume|police outfit"},
+                           "baseball uniform|nurse costume|police outfit|waistcoat|jumpsuit|romper|"
+                           "dungarees|leotard|poncho|crop top|cheerleader outfit|sportswear"},
     "length": {"long": "long|longer|lengthy|waist length|waist-length|flowing|very long",
                "short": "short|shorter|cropped|very short|pixie"},
     "shade": {"_": "light|dark|fair|pale|bright|deep|pastel|vivid|neon|hot|soft|rich|vibrant|"
@@ -153,7 +154,7 @@ EN: dict[str, dict[str, str]] = {
         "t-shirt": "t-shirt|t-shirts|t shirt|t shirts|tshirt|tshirts|tee|tees|tee shirt|"
                    "tee-shirt|graphic tee|tee shirts",
         "jacket": "jacket|jackets|leather jacket|bomber jacket|denim jacket|blazer|windbreaker|"
-                  "parka|jackit|varsity jacket|bomber",
+                  "parka|jackit|varsity jacket|bomber|anorak|puffer jacket|puffer",
         "sweater": "sweater|sweaters|jumper|pullover|cardigan|turtleneck|knit sweater|"
                    "sweeter|swetter|sweatter",
         "coat": "coat|coats|overcoat|trench coat|trenchcoat|raincoat|rain coat|peacoat|"
@@ -184,7 +185,7 @@ EN: dict[str, dict[str, str]] = {
                   "hair tie|ribbon bow|bow tie|bowtie|riband|hairband|hair band|headband|scrunchie|"
                   "scrunchies",
         "scarf": "scarf|scarves|scarfs|muffler|neck scarf|shawl|bandana|neckerchief|scaf|"
-                 "scarve",
+                 "scarve|headscarf|head scarf",
         "cat ears": "cat ears|cat ear|cat-ears|catears|cats ears|cat years|cats years|kitty ears|neko ears|nekomimi|"
                     "cat ear headband|cat-ear headband|kitten ears|animal ears|fox ears|"
                     "cat eared|cat-eared",
@@ -390,7 +391,8 @@ EN: dict[str, dict[str, str]] = {
              "world class|first class|high class|top class|business class|swimming pool|"
              "sleeping bag|reading lamp|walking stick|dance party|drinking glass|running shoes|"
              "dancing shoes|after school|before school|school bus|school trip|drinking fountain|"
-             "sleeping mask|swimming cap|flying saucer|singing bird|songbird",
+             "sleeping mask|swimming cap|flying saucer|singing bird|songbird|trainers|sandals|"
+             "heels|high heels|loafers|slippers|wellies|flip flops|clogs|veil",
     },
 }
 

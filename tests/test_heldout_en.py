@@ -1404,6 +1404,14 @@ DESCRIPTIONS = [
      {'subject': 'girl', 'hair_style': 'long', 'hair_color': 'silver', 'outfit': 'hoodie', 'outfit_color': 'black', 'action': 'sitting', 'setting': 'rooftop', 'time_of_day': 'night'}),
     ('Hi! I would love a picture of my dog. He is a golden retriever, and he loves to run on the beach. Can you draw him running on the beach at sunset?',
      {'subject': 'dog', 'action': 'running', 'setting': 'beach', 'time_of_day': 'sunset'}),
+    ('a girl in red trainers',
+     {'subject': 'girl'}),
+    ('a girl in a blue jumpsuit',
+     {'subject': 'girl', 'outfit_color': 'blue'}),
+    ('a girl in a headscarf',
+     {'subject': 'girl', 'accessories': ['scarf']}),
+    ('a girl in high heels and a red dress',
+     {'subject': 'girl', 'outfit': 'dress', 'outfit_color': 'red'}),
 ]
 
 G = {'subject': 'girl', 'hair_color': 'blue', 'hair_style': 'long', 'outfit': 'dress', 'outfit_color': 'red', 'accessories': ['glasses'], 'setting': 'park'}
