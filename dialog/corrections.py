@@ -71,7 +71,7 @@ EN_YES = _phrases(
     "ready|im ready|go now|yes now|now draw it|now go|no objections|no objection")
 # Yes words that need nothing after them to be a yes ("please." but not "please draw a cat").
 EN_YES_ALONE = (["draw"], ["make", "it"], ["go"], ["please"], ["start"], ["begin"],
-                ["show", "me"], ["lets", "see"], ["y"], ["ready"], ["lets", "go"])
+                ["show", "me"], ["lets", "see"], ["y"], ["ready"], ["lets", "go"], ["why", "not"])
 # After a bare "no", these say "no (changes), it is fine": the reply is a yes.
 EN_FINE_AFTER_NO = _phrases(
     "thats fine|its fine|everything is fine|everythings fine|its perfect|thats perfect|"

@@ -510,6 +510,8 @@ def _negations(items: list[_Item], tokens: list[str]) -> None:
                 break
         if not width and it.text in NEG_STARTS:
             width = 1
+        if width and it.text == "not" and k and items[k - 1].text == "why":
+            width = 0  # "why not at the beach?" suggests the beach
         if not width:
             k += 1
             continue

@@ -1726,6 +1726,12 @@ REPLIES = [
     (G, "uh, no, a boy", "correct", d(G, subject="boy")),
     (G, "she is seven", "unknown", G),
     (G, "there are three of them", "correct", d(G, count=3)),
+    (G, "why not at the beach", "correct", d(G, setting="beach")),
+    (G, "sure, why not", "confirm", G),
+    (G, "can you make her hair shorter?", "correct", d(G, hair_style="short")),
+    (G, "make it later, like evening", "correct", d(G, time_of_day="sunset")),
+    (G, "could she be smiling?", "correct", d(G, expression="smiling")),
+    (G, "a forest maybe?", "correct", d(G, setting="forest")),
 ]
 
 
