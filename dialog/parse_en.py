@@ -531,6 +531,9 @@ def _negations(items: list[_Item], tokens: list[str]) -> None:
             if nxt.kind == "punct":
                 break
             if nxt.kind == "word":
+                if first_kind is not None and items[k + width - 1].text == "no" and nxt.text == "and" \
+                        and j + 1 < len(items) and items[j + 1].text in ("a", "an", "some", "with"):
+                    break  # "no hat and a scarf": the scarf is wanted
                 # Before the first negated word any filler; after it only a list of the same
                 # kind ("without glasses or a hat"), so "without glasses in a black uniform"
                 # keeps the uniform.

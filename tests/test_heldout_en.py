@@ -1412,6 +1412,14 @@ DESCRIPTIONS = [
      {'subject': 'girl', 'accessories': ['scarf']}),
     ('a girl in high heels and a red dress',
      {'subject': 'girl', 'outfit': 'dress', 'outfit_color': 'red'}),
+    ('a girl with glasses and no hat and a scarf',
+     {'subject': 'girl', 'accessories': ['glasses', 'scarf']}),
+    ('a girl with no glasses and a scarf',
+     {'subject': 'girl', 'accessories': ['scarf']}),
+    ('a girl without glasses but with a hat',
+     {'subject': 'girl', 'accessories': ['hat']}),
+    ('a girl with neither glasses nor a hat but a scarf',
+     {'subject': 'girl', 'accessories': ['scarf']}),
 ]
 
 G = {'subject': 'girl', 'hair_color': 'blue', 'hair_style': 'long', 'outfit': 'dress', 'outfit_color': 'red', 'accessories': ['glasses'], 'setting': 'park'}
