@@ -83,8 +83,11 @@ def test_checkpoint_loads_strictly_and_reproduces_the_saved_model(tmp_path):
     torch.save(model.state_dict(), path)
     loaded = animegan.load_generator(path, align_corners=False)
     x = torch.rand(1, 3, 36, 52) * 2 - 1
+    saved, back = model.state_dict(), loaded.state_dict()
+    assert saved.keys() == back.keys() and all(torch.equal(saved[k], back[k]) for k in saved)
     with torch.inference_mode():
-        assert torch.equal(loaded(x), model(x))
+        # Same weights; oneDNN may pick other kernels for two module instances, so allow float noise.
+        torch.testing.assert_close(loaded(x), model(x), rtol=0, atol=1e-5)
     assert loaded(x).shape == x.shape
 
 
