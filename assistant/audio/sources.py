@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.audio.streams import abort_quietly
 from assistant.audio.wav import check_wav, load_for_pipeline
 from assistant.errors import UserError
 
@@ -254,13 +255,7 @@ class MicSource:
     def _close_stream(self):
         with self._lock:
             stream, self._stream = self._stream, None
-        if stream is not None:
-            try:
-                # abort, not stop: stop waits for buffers a vanished device will never deliver.
-                stream.abort()
-                stream.close()
-            except Exception:  # noqa: BLE001 - the device may already be gone
-                pass
+        abort_quietly(stream)
 
     def _wait_for_device(self, first: bool) -> int | None:
         """Open the device, retrying every reopen_delay_s; None once closed."""

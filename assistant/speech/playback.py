@@ -12,6 +12,7 @@ import threading
 
 import numpy as np
 
+from assistant.audio.streams import abort_quietly
 from assistant.errors import UserError
 
 _LIST_DEVICES = "list the devices with `python -m sounddevice` and set [audio] output_device"
@@ -118,12 +119,7 @@ class Player:
     def stop(self) -> None:
         with self._lock:
             stream, self._stream = self._stream, None
-        if stream is not None:
-            try:
-                stream.abort()
-                stream.close()
-            except Exception:  # noqa: BLE001 - a vanished device is already stopped
-                pass
+        abort_quietly(stream)
         self._done.set()
 
     def close(self) -> None:
