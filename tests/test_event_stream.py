@@ -71,3 +71,46 @@ def test_chat_json_stream_is_unchanged(tmp_path):
         pytest.skip("recorded")
     want = RECORDED.read_text(encoding="utf-8").splitlines()
     assert got == want
+
+
+LISTEN_SCHEMA = ROOT / "tests" / "data" / "listen_schema.json"
+
+
+@pytest.mark.slow
+def test_listen_events_keep_their_fields(tmp_path):
+    """`listen --events`: every event type carries the fields it carried before, in that order.
+
+    Whisper's words differ between CPUs, so the values are not compared here (the dialog's own
+    tests check what reaches the picture); the shape of each object is.
+    """
+    import shutil
+
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    from tests.audio_fixtures import compose, speak, write_wav
+
+    audio, _ = compose([0.6, speak("a girl with blue hair on the beach", "en"), 1.4,
+                        speak("yes", "en"), 1.4, speak("画一只猫", "zh"), 1.4])
+    wav = write_wav(tmp_path / "in.wav", audio, 16000)
+    config = tmp_path / "config.toml"
+    config.write_text("[gallery]\nenabled = false\n")
+    events_path = tmp_path / "events.jsonl"
+    p = subprocess.run([sys.executable, str(ROOT / "run_assistant.py"), "listen", "--audio-in", str(wav),
+                        "--events", str(events_path), "--tts-out", str(tmp_path / "tts"),
+                        "--image-out", str(tmp_path / "pictures"), "--config", str(config)],
+                       capture_output=True, text=True, timeout=300, cwd=ROOT,
+                       env=dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data")))
+    assert p.returncode == 0, p.stderr
+    shapes: dict[str, list[str]] = {}
+    for line in events_path.read_text(encoding="utf-8").splitlines():
+        event = json.loads(line)
+        shapes.setdefault(event["type"], list(event))
+    if os.environ.get("RECORD_EVENT_STREAM"):
+        LISTEN_SCHEMA.write_text(json.dumps(shapes, indent=1) + "\n", encoding="utf-8")
+        pytest.skip("recorded")
+    recorded = json.loads(LISTEN_SCHEMA.read_text(encoding="utf-8"))
+    for kind in ("speech", "transcript", "understood", "state", "say"):
+        assert kind in shapes, f"no {kind} event"
+    for kind, keys in shapes.items():
+        if kind in recorded:
+            assert keys == recorded[kind], kind
