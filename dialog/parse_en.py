@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from dialog import fuzzy, lexicon
 from dialog.mentions import Analysis, Mention
+from dialog.words import TOKEN, en_index, singular
 
-_TOKEN = re.compile(r"\d+|[a-z\u00e0-\u00ff]+|[,.;!?:]")
 PUNCT = set(",.;!?:")
 
 # Colour words that can only describe hair ("a brunette", "a blonde girl").
@@ -77,7 +77,6 @@ NEG_FILL = {"a", "an", "the", "any", "her", "his", "their", "its", "wearing", "w
 NEG_VERBAL = {"dont", "never", "didnt", "doesnt", "wont", "shouldnt", "cant", "not", "wouldnt"}
 NEG_VERBS = {"give", "add", "include", "draw", "paint", "show", "put", "make", "let", "dress",
              "need", "want", "wanna", "like", "bother", "with", "to", "see", "her", "him", "them"}
-LEADING_FUNCTION_WORDS = {"in", "at", "on", "the", "a", "an", "by", "during"}
 NEG_LIST = {"or", "nor", "and", "a", "an", "any", "the", "either", "neither", "also", "even",
             "her", "his", "their", "its"}
 ACTION_AS_ADJECTIVE_AFTER = {"a", "an", "the", "with", "by", "of", "some", "many", "and", "among",
@@ -117,46 +116,6 @@ class _Item:
     bound: str | None = None
 
 
-def _norm_key(key: str) -> str:
-    return " ".join(_TOKEN.findall(key.replace("'", "").replace("-", " ")))
-
-
-@lru_cache(maxsize=1)
-def _index() -> tuple[dict, dict, int]:
-    """Phrase index on normalised token strings, the same phrases written as one word, and the
-    longest phrase length in tokens."""
-    phrases: dict[str, tuple[str, str]] = {}
-    compact: dict[str, tuple[str, str]] = {}
-    longest = 1
-    table = lexicon.table("en")
-    normed = {_norm_key(k): v[0] for k, v in table.items()}
-    for key, entries in table.items():
-        norm = _norm_key(key)
-        kind, value = entries[0]
-        head, _, rest = norm.partition(" ")
-        if rest and head in LEADING_FUNCTION_WORDS:
-            # "in the snow" is just "snow": a leading function word would let a phrase steal the
-            # word after it from a longer one ("in the snow field").
-            full = norm
-            while head in LEADING_FUNCTION_WORDS and rest:
-                head, _, rest = rest.partition(" ")
-            norm = f"{head} {rest}".strip()
-            if norm in normed:
-                other = normed[norm]
-                # "on the moon" is space though "moon" alone is night: a place phrase whose
-                # last word means another slot value keeps its preposition.
-                if other[0] in ("shade", "thing") or other == (kind, value) \
-                        or full.split(" ", 1)[0] in ("the", "a", "an"):
-                    continue
-                norm = full
-        phrases.setdefault(norm, (kind, value))
-        n = norm.count(" ") + 1
-        longest = max(longest, n)
-        if n > 1:
-            compact.setdefault(norm.replace(" ", ""), (kind, value))
-    return phrases, compact, longest
-
-
 # Short function words are never half of a word split in two ("the start" is not "the stars").
 NO_JOIN = {"the", "a", "an", "in", "on", "at", "of", "to", "and", "or", "with", "by", "for",
            "is", "are", "her", "his", "she", "he", "it", "its", "my", "me", "i", "you", "be",
@@ -189,7 +148,7 @@ def tokenize(text: str) -> list[str]:
     text = text.lower().replace("\u2019", "'").replace("'", "").replace("&", " and ")
     text = text.replace("-", " ").replace("_", " ")
     text = _GLUED.sub(r"\1 \2", text)
-    toks = [w for t in _TOKEN.findall(text) for w in lexicon.EN_SOUNDALIKE.get(t, t).split()]
+    toks = [w for t in TOKEN.findall(text) for w in lexicon.EN_SOUNDALIKE.get(t, t).split()]
     toks = _drop_disfluencies(toks)
     for i, t in enumerate(toks):
         slip = CONTEXT_SLIPS.get(t)
@@ -242,22 +201,11 @@ def _drop_disfluencies(toks: list[str]) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _colour_words() -> frozenset[str]:
-    return frozenset(k for k, v in _index()[0].items() if v[0] == "color" and " " not in k)
-
-
-def _singular(tok: str) -> list[str]:
-    out = []
-    if tok.endswith("ies") and len(tok) > 4:
-        out.append(tok[:-3] + "y")
-    if tok.endswith("es") and len(tok) > 4 and tok[:-2].endswith(("s", "x", "z", "ch", "sh")):
-        out.append(tok[:-2])  # "witches", "ashes"; but "hates" is no "hat"
-    if tok.endswith("s") and len(tok) > 3:
-        out.append(tok[:-1])
-    return out
+    return frozenset(k for k, v in en_index()[0].items() if v[0] == "color" and " " not in k)
 
 
 def _match(tokens: list[str]) -> list[_Item]:
-    phrases, compact, longest = _index()
+    phrases, compact, longest = en_index()
     items: list[_Item] = []
     i = 0
     n_tok = len(tokens)
@@ -284,7 +232,7 @@ def _match(tokens: list[str]) -> list[_Item]:
                 found = (hit, n)
                 break
         if not found:
-            for form in _singular(tok):
+            for form in singular(tok):
                 # a plural number is no count: "dozens of cats", "in her twenties"
                 if form in phrases and phrases[form][0] != "count":
                     found = (phrases[form], 1)
@@ -756,7 +704,7 @@ def analyse(text: str) -> Analysis:
         elif a.kind == "style" and b.kind in ("hair_noun", "eye_noun", "garment", "outfit") \
                 and a.text.split()[-1] in _colour_words():
             # "perfect blue eyes" is no Satoshi Kon film
-            a.kind, a.value, a.text = "color", _index()[0][a.text.split()[-1]][1], a.text.split()[-1]
+            a.kind, a.value, a.text = "color", en_index()[0][a.text.split()[-1]][1], a.text.split()[-1]
         elif a.kind == "setting" and b.kind == "setting" and a.value != b.value \
                 and b.text not in ("downtown", "uptown", "outside", "urban"):
             a.kind = "shade"  # "a school library", "a mountain lake": the last noun is the place

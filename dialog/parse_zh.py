@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from dialog import fuzzy, lexicon
 from dialog.mentions import Analysis, Mention
+from dialog.words import en_index, singular
 
 # Clause breaks. The enumeration comma 、 is not one: it joins the items of a list
 # ("帽子、眼镜和围巾都去掉").
@@ -219,10 +220,8 @@ def _number_value(s: str) -> int | None:
 
 
 def _english_word(word: str):
-    from dialog import parse_en
-
-    phrases = parse_en._index()[0]
-    for form in (word, *parse_en._singular(word)):
+    phrases = en_index()[0]
+    for form in (word, *singular(word)):
         if form in phrases and phrases[form][0] not in ("thing", "shade"):
             return phrases[form]
     return None
