@@ -87,9 +87,11 @@ class Model:
         `problems` also checks the sha256)."""
         return all(file_problem(p, f, verify=False) is None for p, f in zip(self.file_paths(weights_dir), self.files))
 
-    def problems(self, weights_dir: Path, verify: bool = True) -> list[str]:
-        """One phrase per file that is missing, of the wrong size or (verify) of the wrong sha256."""
-        found = [file_problem(p, f, verify) for p, f in zip(self.file_paths(weights_dir), self.files)]
+    def problems(self, weights_dir: Path, verify: bool = True, missing: bool = True) -> list[str]:
+        """One phrase per file that is missing (unless not `missing`), of the wrong size or
+        (verify) of the wrong sha256."""
+        found = [file_problem(p, f, verify) for p, f in zip(self.file_paths(weights_dir), self.files)
+                 if missing or p.is_file()]
         return [p for p in found if p]
 
     def unverified(self) -> list[str]:
