@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import http.server
-import os
 import socket
 import subprocess
 import threading
