@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list every known model and whether it is installed")
     p.add_argument("--from", dest="from_dir", metavar="DIR", help="install from a local folder or USB stick")
     p.add_argument("--yes", action="store_true", help="accept the licences shown without asking")
+    p.add_argument("--allow-unverified", action="store_true",
+                   help="install files the registry has no sha256 for (their bytes cannot be checked)")
+    p.add_argument("--deadline", type=float, metavar="S", help="most seconds per file (default: [weights] deadline_s)")
+    p.add_argument("--stall-window", type=float, metavar="S",
+                   help="a download getting under --stall-bytes in S seconds has stalled ([weights] stall_window_s)")
+    p.add_argument("--stall-bytes", type=int, metavar="N", help="see --stall-window ([weights] stall_min_bytes)")
 
     p = sub.add_parser("demo", help="scripted spoken conversation through the real pipeline")
     _common(p)

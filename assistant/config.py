@@ -209,6 +209,12 @@ class WeightsConfig:
     # A base URL that serves every file as <mirror>/<model name>/<file path>, in place of the
     # registry's public URLs (a local mirror for kiosks; tests point it at 127.0.0.1).
     mirror: str = ""
+    # A download that gets fewer than stall_min_bytes in any stall_window_s seconds has stalled,
+    # and one file may take at most deadline_s in all (a per-read timeout alone lets a server that
+    # trickles a byte at a time hold fetch-weights forever).
+    stall_window_s: float = 60.0
+    stall_min_bytes: int = 16384
+    deadline_s: float = 21600.0
 
 
 @dataclass
@@ -252,6 +258,9 @@ _RANGES = {
     ("vad", "aggressiveness"): (0, 3),
     ("vad", "frame_ms"): (10, 30),
     ("audio", "sample_rate"): (8000, 48000),
+    ("weights", "stall_window_s"): (1, 3600),
+    ("weights", "stall_min_bytes"): (1, 1 << 30),
+    ("weights", "deadline_s"): (1, 7 * 24 * 3600),
 }
 
 

@@ -112,6 +112,24 @@ def check_espeak(config) -> list[Check]:
     return results
 
 
+def _damaged(config, folder: Path, kinds: tuple[str, ...]):
+    """(registry model, problems) when `folder` is a registry model's install with a file that is
+    truncated or fails its sha256; None otherwise (missing parts are reported elsewhere). Hashes
+    the files: doctor is run by hand, rarely."""
+    from weights import registry
+
+    try:
+        models = registry.for_config(config)
+    except UserError:
+        return None
+    wdir = config.weights_dir()
+    for m in models:
+        if m.kind in kinds and m.folder(wdir).resolve() == Path(folder).resolve():
+            problems = m.problems(wdir, verify=True, missing=False)
+            return (m, problems) if problems else None
+    return None
+
+
 def check_speech_model(config) -> list[Check]:
     if importlib.util.find_spec("assistant.speech.asr") is None:
         return [Check(MISSING, "speech model", "the speech recognition module is not installed",
@@ -121,7 +139,12 @@ def check_speech_model(config) -> list[Check]:
     results = []
     try:
         path = asr.resolve_model(config)
-        results.append(Check(OK, "speech model", f"{config.asr.model}: {path}"))
+        bad = _damaged(config, path, ("speech",))
+        if bad:
+            results.append(Check(MISSING, "speech model", f"{bad[0].name} in {path}: " + "; ".join(bad[1]),
+                                 f"run_assistant.py fetch-weights {bad[0].name}", critical=True))
+        else:
+            results.append(Check(OK, "speech model", f"{config.asr.model}: {path}"))
     except UserError as exc:
         results.append(Check(MISSING, "speech model", exc.problem, exc.fix, critical=True))
     if importlib.util.find_spec("faster_whisper") is None:
@@ -148,7 +171,12 @@ def check_weights(config) -> list[Check]:
     else:
         name = found.entry.name if found.entry else "configured"
         licence = "" if found.entry is None or found.entry.commercial else " (NON-COMMERCIAL licence)"
-        results.append(Check(OK, "text-to-image model", f"{name}: {found.path}{licence}"))
+        bad = _damaged(config, found.path, ("sd",)) if found.entry is not None else None
+        if bad:
+            results.append(Check(WARN, "text-to-image model", f"{name} in {found.path}: " + "; ".join(bad[1]),
+                                 f"run_assistant.py fetch-weights {name}"))
+        else:
+            results.append(Check(OK, "text-to-image model", f"{name}: {found.path}{licence}"))
         for problem, fix in sd.missing_parts(config, found):
             results.append(Check(WARN, "text-to-image model", problem, fix))
     try:

@@ -1,12 +1,16 @@
-"""`fetch-weights [NAME...] [--list] [--from DIR] [--yes]`: list, download or install model weights.
+"""`fetch-weights [NAME...] [--list] [--from DIR] [--yes] [--allow-unverified]`: list, download or
+install model weights.
 
 Licences are shown before anything is fetched (NON-COMMERCIAL ones loudly) and, on a terminal,
-confirmed; every file lands through `weights.download` (.part, resume, sha256, atomic rename).
+confirmed; every file lands through `weights.download` (.part, resume, size and sha256, atomic
+rename), at a path checked to stay inside the weights folder. A file the registry has no sha256
+for is refused unless --allow-unverified says to take it unchecked.
 """
 
 from __future__ import annotations
 
 import sys
+import urllib.parse
 from pathlib import Path
 
 from assistant.errors import UserError
@@ -70,7 +74,44 @@ def _confirm(question: str, assume_yes: bool) -> bool:
 
 def _url(config, model: registry.Model, f: registry.ModelFile) -> str:
     mirror = config.weights.mirror.rstrip("/")
-    return f"{mirror}/{model.name}/{f.path}" if mirror else f.url
+    return f"{mirror}/{urllib.parse.quote(model.name)}/{urllib.parse.quote(f.path)}" if mirror else f.url
+
+
+def _dest(wdir: Path, model: registry.Model, f: registry.ModelFile) -> Path:
+    """Where `f` is written, and its .part: both refused if a symlink on disk leads out of wdir."""
+    dest = registry.inside(wdir, model.target, f.path)
+    registry.inside(wdir, model.target, f.path + ".part")
+    return dest
+
+
+def _limits(args, config) -> download.Limits:
+    from assistant.config import _RANGES
+
+    w = config.weights
+    chosen = {"deadline_s": getattr(args, "deadline", None), "stall_window_s": getattr(args, "stall_window", None),
+              "stall_min_bytes": getattr(args, "stall_bytes", None)}
+    flags = {"deadline_s": "--deadline", "stall_window_s": "--stall-window", "stall_min_bytes": "--stall-bytes"}
+    for key, value in chosen.items():
+        low, high = _RANGES[("weights", key)]
+        if value is not None and not low <= value <= high:
+            raise UserError(f"fetch-weights: {flags[key]} {value:g} is out of range", f"use a value from {low} to {high}")
+    pick = {k: (v if v is not None else getattr(w, k)) for k, v in chosen.items()}
+    return download.Limits(stall_window_s=pick["stall_window_s"], stall_min_bytes=int(pick["stall_min_bytes"]),
+                           deadline_s=pick["deadline_s"])
+
+
+def _check_verifiable(models: list[registry.Model], allow_unverified: bool) -> None:
+    """Refuse (before anything is fetched) models whose files the registry gives no sha256 for."""
+    for m in models:
+        missing = m.unverified()
+        if not missing:
+            continue
+        some = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+        if not allow_unverified:
+            raise UserError(f"fetch-weights: {m.name} has no sha256 in the registry for {some}, so a damaged or "
+                            f"substituted download could not be told from the real one",
+                            "add the sha256 to the registry, or pass --allow-unverified to install it unchecked")
+        print(f"warning: {m.name}: {some} installed WITHOUT a checksum (--allow-unverified)", file=sys.stderr)
 
 
 def _report_digest(model: registry.Model, f: registry.ModelFile, digest: str) -> None:
@@ -79,19 +120,21 @@ def _report_digest(model: registry.Model, f: registry.ModelFile, digest: str) ->
         print(f"  {f.path}: sha256 {digest} (not in the registry)")
 
 
-def fetch(config, models: list[registry.Model]) -> None:
+def _good(dest: Path, f: registry.ModelFile) -> bool:
+    return registry.file_problem(dest, f, verify=True) is None
+
+
+def fetch(config, models: list[registry.Model], limits: download.Limits | None = None) -> None:
     wdir = config.weights_dir()
     for model in models:
         folder = model.folder(wdir)
-        if model.installed(wdir):
-            print(f"{model.name}: already installed in {folder}")
-            continue
+        dests = [_dest(wdir, model, f) for f in model.files]
         print(f"{model.name}: downloading to {folder}")
-        for f in model.files:
-            dest = folder / f.path
-            if dest.is_file():
-                continue
-            digest = download.download(_url(config, model, f), dest, f.sha256, label=f"{model.name}/{f.path}")
+        for f, dest in zip(model.files, dests):
+            if _good(dest, f):
+                continue  # a file of an earlier, interrupted run: checked, not fetched again
+            digest = download.download(_url(config, model, f), dest, f.sha256, label=f"{model.name}/{f.path}",
+                                       size=f.size, limits=limits)
             _report_digest(model, f, digest)
         print(f"{model.name}: installed")
 
@@ -104,7 +147,8 @@ def _find_source(src: Path, model: registry.Model, f: registry.ModelFile, named:
     return next((c for c in candidates if c.is_file()), None)
 
 
-def install_from(config, models: list[registry.Model], src: Path, named: bool) -> int:
+def install_from(config, models: list[registry.Model], src: Path, named: bool,
+                 allow_unverified: bool = False) -> int:
     wdir = config.weights_dir()
     if not src.is_dir():
         raise UserError(f"fetch-weights --from: {src} is not a folder", "give the folder (or USB stick) with the weights")
@@ -119,15 +163,16 @@ def install_from(config, models: list[registry.Model], src: Path, named: bool) -
         if missing:
             raise UserError(f"fetch-weights --from: {model.name} needs {', '.join(missing)}, not found in {src}",
                             f"copy them to {src / model.target}/ (or {src / model.name}/) and try again")
+    _check_verifiable(models, allow_unverified)
     _announce(models)
     for model in models:
         folder = model.folder(wdir)
         for f in model.files:
             source = _find_source(src, model, f, named)
-            dest = folder / f.path
-            if dest.exists() and source.resolve() == dest.resolve():
+            dest = _dest(wdir, model, f)
+            if dest.exists() and source.resolve() == dest.resolve() and _good(dest, f):
                 continue
-            digest = download.copy_in(source, dest, f.sha256, label=f"{model.name}/{f.path}")
+            digest = download.copy_in(source, dest, f.sha256, label=f"{model.name}/{f.path}", size=f.size)
             _report_digest(model, f, digest)
         print(f"{model.name}: installed in {folder} from {src}")
     return 0
@@ -141,18 +186,21 @@ def run(args, config) -> int:
         return 0
     if args.from_dir:
         chosen = _select(models, args.names) if args.names else models
-        return install_from(config, chosen, Path(args.from_dir).expanduser(), named=bool(args.names))
+        return install_from(config, chosen, Path(args.from_dir).expanduser(), named=bool(args.names),
+                            allow_unverified=getattr(args, "allow_unverified", False))
+    limits = _limits(args, config)
     chosen = _select(models, args.names)
-    todo = [m for m in chosen if not m.installed(wdir)]
+    todo = [m for m in chosen if m.problems(wdir, verify=True)]
     for m in chosen:
         if m not in todo:
             print(f"{m.name}: already installed in {m.folder(wdir)}")
     if not todo:
         return 0
+    _check_verifiable(todo, getattr(args, "allow_unverified", False))
     _announce(todo)
     total = sum(m.size_mb for m in todo)
     if not _confirm(f"Download {len(todo)} model(s), about {_size(total)}, accepting the licences above?", args.yes):
         print("nothing downloaded")
         return 1
-    fetch(config, todo)
+    fetch(config, todo, limits)
     return 0
