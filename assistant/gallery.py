@@ -147,9 +147,10 @@ class Gallery:
             try:
                 tables = self._tables(db)
             except sqlite3.OperationalError as exc:
-                # WAL needs a -shm file beside the database; in a read-only folder it cannot be made.
-                # With no -wal file there is no unfinished write to see: the file is read as it stands.
-                if Path(str(path) + "-wal").exists() or "readonly" not in str(exc):
+                # WAL needs a -shm file beside the database; in a read-only folder (or filesystem)
+                # it cannot be made. With no -wal file there is no unfinished write to see: the
+                # file is read as it stands.
+                if Path(str(path) + "-wal").exists():
                     raise
                 db.close()
                 db = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None,
@@ -168,6 +169,9 @@ class Gallery:
         return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
     def _damaged(self, exc: Exception) -> UserError:
+        if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc):
+            return UserError(f"the gallery database {self.path} cannot be read ({exc})",
+                             "check the permissions of the file and its folder, or [general] data_dir")
         if "not a database" in str(exc):
             return UserError(f"the gallery database {self.path} cannot be opened ({exc})",
                              "move the file aside (the pictures themselves are kept in "
