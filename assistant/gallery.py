@@ -215,7 +215,12 @@ class Gallery:
             return self.db
 
         def __exit__(self, exc_type, exc, tb):
-            self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+            if exc_type is None:
+                self.db.execute("COMMIT")
+            elif self.db.in_transaction:
+                # A full disk (SQLITE_FULL) has SQLite roll back by itself; rolling back again
+                # would raise "no transaction is active" and hide the error that matters.
+                self.db.execute("ROLLBACK")
             return False
 
     def _transaction(self):
