@@ -17,18 +17,22 @@ import json
 import os
 import shutil
 import sqlite3
-import tempfile
 import threading
 import time
+import urllib.parse
 import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from assistant.errors import UserError
+from assistant.events import SinkError
+from assistant.outputs import create_temp
 
 DB_NAME = "gallery.sqlite3"
 BUSY_TIMEOUT_MS = 10000
 SCHEMA_VERSION = 1
+ORPHAN_AGE_S = 15 * 60  # far longer than any one picture or export takes to write
+INT64_MAX = 2**63 - 1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pictures (
@@ -87,15 +91,25 @@ def database_path(config) -> Path:
 
 
 class Gallery:
-    def __init__(self, config, path: str | os.PathLike | None = None, clock=time.time):
+    """The gallery index. `readonly=True` (list, show, export) opens the file as it is, read-only:
+    it works in a read-only folder and never creates a schema, so a file that is not a gallery
+    is reported, not silently turned into an empty one."""
+
+    def __init__(self, config, path: str | os.PathLike | None = None, clock=time.time, readonly: bool = False):
         self.config = config
         self.path = Path(path) if path else database_path(config)
+        self.readonly = readonly
         self._clock = clock
         self._lock = threading.Lock()
         self._pending: dict = {}
         self._bus = None
+        if readonly:
+            self._db = self._open_readonly()
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            # A 0-byte file holds nothing to lose (a run killed before its first write): it is
+            # initialised like a missing one. Read paths say what it is instead.
             self._db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000,
                                        isolation_level=None, check_same_thread=False)
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -109,6 +123,85 @@ class Gallery:
             raise UserError(f"the gallery database {self.path} cannot be opened ({exc})",
                             "move the file aside (the pictures themselves are kept in "
                             f"{config.pictures_dir()}) and start again") from None
+        self._clean_orphans()
+
+    def _open_readonly(self):
+        path = self.path
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            raise UserError(f"there is no gallery at {path}", "draw a picture first, or check [general] data_dir") \
+                from None
+        except OSError as exc:
+            raise UserError(f"the gallery database {path} cannot be read ({exc.strerror or exc})",
+                            "check its permissions, or [general] data_dir") from None
+        if size == 0:
+            raise UserError(f"the gallery database {path} is empty (0 bytes): it is not a gallery, no picture "
+                            "was ever recorded in it or it was cut short",
+                            f"if it was copied from elsewhere, copy it again; otherwise delete it (the next "
+                            f"picture starts a new gallery; the pictures are kept in {self.config.pictures_dir()})")
+        uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+        try:
+            db = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                 check_same_thread=False)
+            try:
+                tables = self._tables(db)
+            except sqlite3.OperationalError as exc:
+                # WAL needs a -shm file beside the database; in a read-only folder (or filesystem)
+                # it cannot be made. With no -wal file there is no unfinished write to see: the
+                # file is read as it stands.
+                if Path(str(path) + "-wal").exists():
+                    raise
+                db.close()
+                db = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None,
+                                     check_same_thread=False)
+                tables = self._tables(db)
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from None
+        if "pictures" not in tables:
+            db.close()
+            raise UserError(f"{path} is an SQLite database but not a gallery (it has no pictures table)",
+                            "give [general] data_dir a folder of its own, or move the file aside")
+        return db
+
+    @staticmethod
+    def _tables(db) -> set:
+        return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    def _damaged(self, exc: Exception) -> UserError:
+        if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc):
+            return UserError(f"the gallery database {self.path} cannot be read ({exc})",
+                             "check the permissions of the file and its folder, or [general] data_dir")
+        if "not a database" in str(exc):
+            return UserError(f"the gallery database {self.path} cannot be opened ({exc})",
+                             "move the file aside (the pictures themselves are kept in "
+                             f"{self.config.pictures_dir()}) and start again")
+        return UserError(f"the gallery database {self.path} is damaged ({exc})",
+                         f"move it aside (mv {self.path} {self.path}.damaged) and draw again; `sqlite3 "
+                         f"{self.path} .recover` may rescue its rows; the pictures are kept in "
+                         f"{self.config.pictures_dir()}")
+
+    def _read(self, sql: str, params=()):
+        with self._lock:
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise self._damaged(exc) from None
+
+    def _clean_orphans(self) -> None:
+        """Remove temporary files a killed write left behind (only old ones: a live writer's are new)."""
+        cutoff = time.time() - ORPHAN_AGE_S
+        for folder in {Path(self.config.pictures_dir()), self.path.parent / "audio"}:
+            try:
+                candidates = list(folder.glob(".tmp-*"))
+            except OSError:
+                continue
+            for tmp in candidates:
+                try:
+                    if tmp.is_file() and tmp.stat().st_mtime < cutoff:
+                        tmp.unlink()
+                except OSError:
+                    pass
 
     # -- writing -----------------------------------------------------------------------------------
     class _Tx:
@@ -122,7 +215,12 @@ class Gallery:
             return self.db
 
         def __exit__(self, exc_type, exc, tb):
-            self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+            if exc_type is None:
+                self.db.execute("COMMIT")
+            elif self.db.in_transaction:
+                # A full disk (SQLITE_FULL) has SQLite roll back by itself; rolling back again
+                # would raise "no transaction is active" and hide the error that matters.
+                self.db.execute("ROLLBACK")
             return False
 
     def _transaction(self):
@@ -181,20 +279,20 @@ class Gallery:
     # -- reading -----------------------------------------------------------------------------------
     def list(self, limit: int = 50) -> list[PictureRecord]:
         """The newest `limit` pictures, newest first."""
-        with self._lock:
-            rows = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM pictures ORDER BY created DESC, id DESC "
-                                    "LIMIT ?", (max(0, int(limit)) if limit else -1,)).fetchall()
+        limit = max(0, int(limit)) if limit else -1
+        rows = self._read(f"SELECT {', '.join(_COLUMNS)} FROM pictures ORDER BY created DESC, id DESC "
+                          "LIMIT ?", (min(limit, INT64_MAX),))
         return [_record(r) for r in rows]
 
     def get(self, picture_id: int) -> PictureRecord | None:
-        with self._lock:
-            row = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM pictures WHERE id = ?",
-                                   (int(picture_id),)).fetchone()
-        return _record(row) if row else None
+        picture_id = int(picture_id)
+        if not -INT64_MAX <= picture_id <= INT64_MAX:  # SQLite ids are 64-bit: no such picture
+            return None
+        rows = self._read(f"SELECT {', '.join(_COLUMNS)} FROM pictures WHERE id = ?", (picture_id,))
+        return _record(rows[0]) if rows else None
 
     def count(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM pictures").fetchone()[0])
+        return int(self._read("SELECT COUNT(*) FROM pictures")[0][0])
 
     # -- the event stream ---------------------------------------------------------------------------
     def subscribe(self, bus) -> None:
@@ -226,19 +324,32 @@ class Gallery:
 
     def _record_image(self, e: dict) -> None:
         p = self._pending
-        audio = self._keep_audio(p.get("audio")) if self.config.gallery.keep_audio else None
         try:
+            try:
+                audio = self._keep_audio(p.get("audio")) if self.config.gallery.keep_audio else None
+            except OSError as exc:
+                # The picture is still recorded, without its recording; say what was not kept.
+                audio = None
+                if self._bus is not None:
+                    self._bus.emit("error", stage="gallery",
+                                   message=f"the recorded description could not be kept in "
+                                           f"{self.path.parent / 'audio'} ({exc.strerror or exc})")
             self.add(e.get("path", ""), attributes=e.get("attributes") or {},
                      transcript=p.get("transcript", p.get("last_transcript", "")),
                      language=p.get("language") or p.get("last_lang") or p.get("say_lang", ""),
                      prompt=p.get("prompt") or "", negative_prompt=p.get("negative_prompt") or "",
                      backend=e.get("backend") or p.get("backend") or "", style=e.get("style") or p.get("style") or "",
                      seed=p.get("seed"), seconds=e.get("seconds"), audio_path=audio)
-        except (sqlite3.Error, UserError) as exc:
-            if self._bus is not None:
-                self._bus.emit("error", stage="gallery", message=f"could not record the picture: {exc}")
-        for key in ("prompt", "negative_prompt", "seed", "transcript", "language", "audio"):
-            p.pop(key, None)
+        except (sqlite3.Error, OSError, UserError) as exc:
+            # Raised to the bus: it counts the loss, reports it and the command's exit status says so.
+            reason = exc.line() if isinstance(exc, UserError) else (getattr(exc, "strerror", None) or str(exc))
+            raise SinkError(f"gallery:{self.path}",
+                            f"the gallery {self.path} could not record the picture {e.get('path', '')} ({reason})",
+                            "free space on its disk or make [general] data_dir writable; the picture file "
+                            "itself is kept", stage="gallery") from None
+        finally:
+            for key in ("prompt", "negative_prompt", "seed", "transcript", "language", "audio"):
+                p.pop(key, None)
 
     def _keep_audio(self, audio_path) -> str | None:
         """Copy the recorded description into the gallery's audio folder (only with keep_audio)."""
@@ -247,26 +358,27 @@ class Gallery:
         dest_dir = self.path.parent / "audio"
         dest_dir.mkdir(parents=True, exist_ok=True)
         dest = dest_dir / f"{int(self._clock() * 1000)}-{Path(audio_path).name}"
-        tmp = dest.with_name(".tmp-" + dest.name)
-        shutil.copyfile(audio_path, tmp)
-        os.replace(tmp, dest)
+        _copy_atomically(audio_path, dest)
         return str(dest)
 
     # -- export ---------------------------------------------------------------------------------------
     def export(self, dest: str | os.PathLike, zip: bool = False, limit: int = 0) -> Path:  # noqa: A002
         """Copy the pictures and an index.html page into folder `dest`, or into a zip file.
 
-        Written to a temporary name first and renamed, so a half-finished export never looks done.
+        Written to temporary names first and renamed, so a half-finished export never looks done;
+        the names are unique, so two exports into one folder never write into each other's file.
         """
+        if not str(dest).strip():
+            raise UserError("the export needs a folder name and got an empty one",
+                            "give a folder, e.g. gallery export ~/anime-gallery (or a .zip name with --zip)")
         records = self.list(limit or 0)
         dest = Path(dest).expanduser()
         if zip:
             target = dest if dest.suffix.lower() == ".zip" else dest.with_name(dest.name + ".zip")
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".zip", dir=target.parent)
-            os.close(fd)
+            fd, tmp = create_temp(target.parent, ".zip")
             try:
-                with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as zf:
                     entries = []
                     for rec in records:
                         name = _export_name(rec)
@@ -291,15 +403,19 @@ class Gallery:
         for rec in records:
             name = _export_name(rec)
             if os.path.exists(rec.path):
-                tmp = pictures / (".tmp-" + name)
-                shutil.copyfile(rec.path, tmp)
-                os.replace(tmp, pictures / name)
+                _copy_atomically(rec.path, pictures / name)
                 entries.append((rec, name))
             else:
                 entries.append((rec, None))
-        tmp = dest / ".tmp-index.html"
-        tmp.write_text(_index_html(entries), encoding="utf-8")
-        os.replace(tmp, dest / "index.html")
+        fd, tmp = create_temp(dest, ".html")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(_index_html(entries))
+            os.replace(tmp, dest / "index.html")
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
         return dest
 
     def close(self) -> None:
@@ -308,6 +424,19 @@ class Gallery:
             self._bus = None
         with self._lock:
             self._db.close()
+
+
+def _copy_atomically(src, dest: Path) -> None:
+    """Copy to a unique temporary name beside `dest`, then rename: never half a file, never a shared name."""
+    fd, tmp = create_temp(dest.parent, dest.suffix)
+    try:
+        with open(src, "rb") as fin, os.fdopen(fd, "wb") as fout:
+            shutil.copyfileobj(fin, fout)
+        os.replace(tmp, dest)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 
 def _record(row) -> PictureRecord:

@@ -39,6 +39,11 @@ from assistant.errors import UserError
 from assistant.events import EventBus
 
 _TICK_S = 0.5
+# Segments waiting for the turn thread. A person says one thing at a time and each is answered
+# in seconds, so a full queue means the turn thread is far behind (a slow model, a hang the
+# watchdog has not yet replaced). The audio loop then waits for room instead of dropping a
+# turn: no turn is ever lost, and the microphone's own bounded buffer reports the audio it drops.
+TURN_QUEUE_MAX = 16
 
 
 class _Worker:
@@ -144,7 +149,7 @@ class Pipeline:
         self._new_recognizer = new_recognizer
         self._watchdog = None
         self._asr = _Worker("asr")
-        self._turns: queue.Queue = queue.Queue()
+        self._turns: queue.Queue = queue.Queue(maxsize=TURN_QUEUE_MAX)
         self._turn_generation = 0
         self._turn_thread = threading.Thread(target=self._turn_loop, args=(0,), name="turns", daemon=True)
         self._spec: _Speculation | None = None
@@ -172,12 +177,15 @@ class Pipeline:
                 return
             for segment in self._guard("listen", self._segmenter.flush, []):
                 self._hand_on(segment)
-            self._turns.put(None)
+            self._put_turn(None)
             while self._turn_thread.is_alive() and not self._stop.is_set():
                 self._turn_thread.join(0.2)
             self._settle()
         finally:
-            self._turns.put(None)
+            try:
+                self._turns.put_nowait(None)
+            except queue.Full:
+                pass  # the turn thread ends on the stop event
             self._asr.close()
 
     def _on_event(self, event: dict) -> None:
@@ -246,11 +254,29 @@ class Pipeline:
             future = self._asr.submit(self._recognize, segment.audio)
             self.speculation_misses += 1
         turn = _Turn(segment, future)
-        self._turns.put(turn)
+        if not self._put_turn(turn):
+            return
         if self._one_at_a_time:
             while not turn.done.wait(0.2):
                 if self._stop.is_set():
                     return
+
+    def _put_turn(self, turn) -> bool:
+        """Queue `turn` for the turn thread, waiting for room if it is far behind; False on stop."""
+        try:
+            self._turns.put_nowait(turn)
+            return True
+        except queue.Full:
+            self._bus.emit("error", stage="listen",
+                           message=f"{TURN_QUEUE_MAX} things said are still waiting for an answer: listening "
+                                   "waits until the assistant catches up")
+        while not self._stop.is_set():
+            try:
+                self._turns.put(turn, timeout=_TICK_S)
+                return True
+            except queue.Full:
+                continue
+        return False
 
     def _recognize(self, audio):
         return self._recognizer.transcribe(audio, lang_hint=self._lang_hint())

@@ -300,3 +300,198 @@ def test_damaged_database_is_one_clear_line(tmp_path, capsys):
     assert main(["gallery", "--config", str(cfg_file), "list"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "cannot be opened" in err[0] and "move the file aside" in err[0]
+
+
+# -- edges: read-only folders, files that are not galleries, leftovers, permissions ---------------
+
+def _cli(cfg_file: Path, *args, read_only: Path | None = None):
+    """The command line in a subprocess; with `read_only`, that folder cannot be written to.
+
+    Root writes through permissions, so as root the folder is bind-mounted read-only in a private
+    mount namespace of the child (the filesystem says EROFS, for real); otherwise chmod does it.
+    """
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    cmd = [sys.executable, str(ROOT / "run_assistant.py"), "gallery", "--config", str(cfg_file), *map(str, args)]
+    if read_only is not None and os.geteuid() == 0:
+        import shlex
+
+        d = shlex.quote(str(read_only))
+        cmd = ["unshare", "-m", "sh", "-c", f"mount --bind {d} {d} && mount -o remount,bind,ro {d} && exec "
+               + " ".join(map(shlex.quote, cmd))]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env, cwd="/")
+
+
+def _config_file(data: Path) -> Path:
+    cfg_file = data.parent / "c.toml"
+    cfg_file.write_text(f'[general]\ndata_dir = "{data}"\n', encoding="utf-8")
+    return cfg_file
+
+
+def _can_make_read_only() -> bool:
+    if os.geteuid() != 0:
+        return True
+    import shutil
+
+    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True) if shutil.which("unshare") else None
+    return probe is not None and probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_make_read_only(), reason="running as root without mount namespaces")
+def test_listing_works_in_a_read_only_folder_and_writes_nothing(tmp_path):
+    data = tmp_path / "data"
+    cfg = Config()
+    cfg.general.data_dir = str(data)
+    g = Gallery(cfg)
+    pid = g.add(picture(cfg, "a.png"), {"subject": "girl"}, "a girl", "en")
+    g.close()
+    before = sorted(p.name for p in data.iterdir())
+    cfg_file = _config_file(data)
+    for p in [data, *data.rglob("*")]:
+        p.chmod(0o555 if p.is_dir() else 0o444)
+    try:
+        done = _cli(cfg_file, "list", read_only=data)
+        assert done.returncode == 0, done.stderr
+        assert str(pid) == done.stdout.split()[0] and "a.png" in done.stdout
+        shown = _cli(cfg_file, "show", pid, read_only=data)
+        assert shown.returncode == 0 and "a girl" in shown.stdout, shown.stderr
+        # The same folder, writable: proof the check above would have caught a write.
+        assert sorted(p.name for p in data.iterdir()) == before  # no -wal, -shm or journal left
+    finally:
+        for p in [data, *data.rglob("*")]:
+            p.chmod(0o755 if p.is_dir() else 0o644)
+
+
+def test_a_zero_byte_database_is_not_a_gallery_and_is_left_alone(tmp_path, capsys):
+    db = tmp_path / "data" / "gallery.sqlite3"
+    db.parent.mkdir(parents=True)
+    db.touch()
+    cfg_file = _config_file(tmp_path / "data")
+    for action in (["list"], ["show", "1"], ["export", str(tmp_path / "out")]):
+        assert main(["gallery", "--config", str(cfg_file), *action]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "empty (0 bytes)" in err[0] and "fix:" in err[0] and str(db) in err[0], err
+        assert db.stat().st_size == 0  # the read paths created no schema in it
+    # A writer has nothing to lose in it and starts a gallery there.
+    g = Gallery(make_config(tmp_path))
+    g.add(tmp_path / "x.png", {"subject": "cat"})
+    assert g.count() == 1
+    g.close()
+
+
+def test_damaged_pages_are_one_line_naming_the_file_and_the_fix(tmp_path, capsys):
+    cfg = make_config(tmp_path)
+    g = Gallery(cfg)
+    for i in range(300):  # enough rows for the table to span many pages
+        g.add(tmp_path / f"{i}.png", {"subject": "girl"}, "a girl with long blue hair " * 5, "en")
+    g.close()
+    db = database_path(cfg)
+    raw = bytearray(db.read_bytes())
+    page = 4096
+    for start in range(2 * page, len(raw), page):  # keep the header and schema, ruin the table pages
+        raw[start:start + page] = os.urandom(page)
+    db.write_bytes(bytes(raw))
+    cfg_file = _config_file(tmp_path / "data")
+    for action in (["list"], ["show", "5"]):
+        code = main(["gallery", "--config", str(cfg_file), *action])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 2 and len(err) == 1, err
+        assert str(db) in err[0] and "damaged" in err[0] and "fix:" in err[0] and "unexpected" not in err[0]
+
+
+def test_old_temporary_files_of_a_killed_write_are_cleaned_at_open(tmp_path):
+    cfg = make_config(tmp_path)
+    pictures = cfg.pictures_dir()
+    pictures.mkdir(parents=True)
+    old = pictures / ".tmp-abandoned.png"
+    fresh = pictures / ".tmp-being-written.png"
+    kept = pictures / "a.png"
+    for p in (old, fresh, kept):
+        p.write_bytes(b"x")
+    hour_ago = time.time() - 3600
+    os.utime(old, (hour_ago, hour_ago))
+    os.utime(kept, (hour_ago, hour_ago))
+    Gallery(cfg).close()
+    assert not old.exists()
+    assert fresh.exists() and kept.exists()  # a live writer's file, and a real picture
+
+
+def test_pictures_and_exports_follow_the_umask_like_the_database(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        cfg = make_config(tmp_path)
+        g = Gallery(cfg)
+        pic = picture(cfg, "a.png")
+        g.add(pic, {"subject": "girl"})
+        zipped = g.export(tmp_path / "e", zip=True)
+        folder = g.export(tmp_path / "f")
+        g.close()
+        mode = lambda p: p.stat().st_mode & 0o777  # noqa: E731
+        assert mode(database_path(cfg)) == 0o644
+        assert mode(pic) == 0o644 and mode(zipped) == 0o644 and mode(folder / "index.html") == 0o644
+        assert {mode(p) for p in (folder / "pictures").iterdir()} == {0o644}
+        os.umask(0o077)
+        private = picture(cfg, "b.png")
+        assert mode(private) == 0o600  # a person who wants them private still gets that
+    finally:
+        os.umask(previous)
+
+
+def test_export_to_an_empty_path_is_refused(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    cfg = make_config(tmp_path)
+    g = Gallery(cfg)
+    g.add(picture(cfg, "a.png"), {"subject": "girl"})
+    g.close()
+    cfg_file = _config_file(tmp_path / "data")
+    for dest in ("", "  "):
+        assert main(["gallery", "--config", str(cfg_file), "export", dest]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "empty" in err[0] and "fix:" in err[0]
+    assert not (tmp_path / "index.html").exists() and not (tmp_path / "pictures").exists()
+    with pytest.raises(Exception) as info:
+        Gallery(cfg).export("")
+    assert "empty" in str(info.value)
+
+
+def test_show_with_an_id_beyond_64_bits_is_one_line(tmp_path, capsys):
+    cfg = make_config(tmp_path)
+    g = Gallery(cfg)
+    g.add(picture(cfg, "a.png"), {"subject": "girl"})
+    g.close()
+    cfg_file = _config_file(tmp_path / "data")
+    for huge in (str(2**63), str(10**30), str(-(10**30))):
+        assert main(["gallery", "--config", str(cfg_file), "show", huge]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and f"no picture with id {huge}" in err[0] and "Overflow" not in err[0]
+
+
+def test_two_exports_into_one_folder_at_once_both_finish_whole(tmp_path):
+    cfg = make_config(tmp_path)
+    g = Gallery(cfg)
+    for i in range(30):
+        g.add(save_png(Image.effect_noise((256, 256), 60 + i).convert("RGB"), cfg.pictures_dir() / f"{i}.png"),
+              {"subject": "girl"}, f"picture {i}", "en")
+    g.close()
+    cfg_file = _config_file(tmp_path / "data")
+    dest = tmp_path / "shared"
+    # Another export's files in progress, under the names a fixed scheme would pick: untouched.
+    (dest / "pictures").mkdir(parents=True)
+    theirs = [dest / ".tmp-index.html", dest / "pictures" / ".tmp-00001-0.png"]
+    for p in theirs:
+        p.write_text("another export, half written")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    procs = [subprocess.Popen([sys.executable, str(ROOT / "run_assistant.py"), "gallery", "--config",
+                               str(cfg_file), "export", str(dest)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env) for _ in range(3)]
+    results = [p.communicate(timeout=120) + (p.returncode,) for p in procs]
+    assert all(code == 0 for _, _, code in results), results
+    page = (dest / "index.html").read_text(encoding="utf-8")
+    assert page.count("<figure") == 30
+    assert all(p.read_text() == "another export, half written" for p in theirs)
+    for p in theirs:
+        p.unlink()
+    files = sorted((dest / "pictures").iterdir())
+    assert len(files) == 30 and not list(dest.rglob(".tmp-*"))
+    for f in files:
+        with Image.open(f) as im:
+            im.load()  # whole, never a file two writers wrote into

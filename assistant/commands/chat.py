@@ -10,7 +10,7 @@ import sys
 
 from assistant.errors import UserError
 from assistant.events import EventBus, JsonLinesSink
-from assistant.outputs import open_events_file, writable_dir
+from assistant.outputs import exit_status, open_events_file, writable_dir
 from assistant.timeline import Timeline
 
 
@@ -33,10 +33,14 @@ def run(args, config) -> int:
     finally:
         dialog.close()
         if events_file:
-            events_file.close()
+            bus.unsubscribe(events_file)
+            try:
+                events_file.close()
+            except UserError as exc:
+                bus.sink_failed(exc)
         if gallery is not None:
             gallery.close()
-    return 0
+    return exit_status(bus)
 
 
 def _attach_gallery(config, bus):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.outputs import exit_status
 from assistant.pipeline import Session
 
 
@@ -16,5 +17,6 @@ def run(args, config) -> int:
     display = getattr(args, "display", None) or config.window.display
     session = Session(config, display=display, events=getattr(args, "events", None),
                       kiosk=config.kiosk.enabled)
-    return session.run(lambda bus: MicSource(config, bus), realtime=False, one_turn_at_a_time=False,
+    code = session.run(lambda bus: MicSource(config, bus), realtime=False, one_turn_at_a_time=False,
                        greet=True)
+    return exit_status(session.bus, code)

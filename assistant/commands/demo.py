@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.outputs import exit_status
 from assistant.pipeline import Session
 
 # (language, what the person says). A description, a correction, a yes in each language.
@@ -62,7 +63,7 @@ def run(args, config) -> int:
     code = session.run(FileSource([stream], config), realtime=False, one_turn_at_a_time=True,
                        subscribers=[recorder], linger=True)
     _summary(recorder.events, spans, out, sys.stdout)
-    return code
+    return exit_status(session.bus, code)
 
 
 def _conversation(rate: int) -> tuple[np.ndarray, list[tuple[float, float]]]:

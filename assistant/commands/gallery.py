@@ -16,7 +16,15 @@ def run(args, config) -> int:
                             "draw a picture first, or check [general] data_dir")
         print(f"no pictures yet (gallery: {database_path(config)})")
         return 0
-    gallery = Gallery(config)
+    if action == "export" and not str(args.dest).strip():
+        raise UserError("gallery export needs a folder name and got an empty one",
+                        "give a folder, e.g. gallery export ~/anime-gallery (or a .zip name with --zip)")
+    # Reading never writes: it works in a read-only folder and never turns a file that is not a
+    # gallery into an empty one. An export with nothing recorded yet still writes its page.
+    if action == "export" and not database_path(config).exists():
+        gallery = Gallery(config)
+    else:
+        gallery = Gallery(config, readonly=True)
     try:
         if action == "list":
             return _list(gallery, args.limit)

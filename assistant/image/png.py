@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from PIL import Image, PngImagePlugin
+
+from assistant.outputs import create_temp
 
 
 def save_atomically(image: Image.Image, path: str | os.PathLike, format: str, **options) -> Path:  # noqa: A002
     """Save `image` in `format` at `path` via a temporary file in the same folder and a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    # Not mkstemp: its 0600 would differ from every other file here; this one follows the umask.
+    fd, tmp = create_temp(path.parent, path.suffix)
     try:
         with os.fdopen(fd, "wb") as f:
             image.save(f, format=format, **options)

@@ -9,6 +9,7 @@ gets the reply resampled to its own default rate.
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 
@@ -16,6 +17,10 @@ from assistant.audio.streams import abort_quietly
 from assistant.errors import UserError
 
 _LIST_DEVICES = "list the devices with `python -m sounddevice` and set [audio] output_device"
+# A reply may end this much later than its length says (device latency, a busy machine) before
+# the device counts as stalled.
+STALL_MARGIN_S = 2.0
+STALL_MARGIN_FRACTION = 0.5
 
 
 class PlaybackError(UserError):
@@ -53,6 +58,8 @@ class Player:
         self._stream = None
         self._done = threading.Event()
         self._done.set()
+        self.duration = 0.0
+        self._ends_at = 0.0  # monotonic time the reply in progress should have played out
 
     @property
     def playing(self) -> bool:
@@ -78,6 +85,8 @@ class Player:
         with self._lock:
             self._stream = stream
             self._done = stream.done
+            self.duration = duration
+            self._ends_at = time.monotonic() + duration
         stream.start()
         return duration
 
@@ -115,6 +124,15 @@ class Player:
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the reply has played out (or was stopped); False on timeout."""
         return self._done.wait(timeout)
+
+    def wait_for_end(self) -> bool:
+        """Wait as long as the reply in progress should take, plus a margin; False when the device
+        stalled (the reply has not ended by then). The caller holds a lock the dialog needs, so
+        this never waits for ever on a device that stopped pulling samples."""
+        if self._done.is_set():
+            return True
+        margin = STALL_MARGIN_S + STALL_MARGIN_FRACTION * self.duration
+        return self._done.wait(max(0.0, self._ends_at - time.monotonic()) + margin)
 
     def stop(self) -> None:
         with self._lock:

@@ -31,6 +31,7 @@ import voices
 from assistant.config import Config
 from assistant.errors import UserError
 from assistant.events import EventBus
+from assistant.outputs import create_temp
 
 SpeakingListener = Callable[[float], None]
 
@@ -137,17 +138,37 @@ class Speaker:
 
     def _write(self, text: str, lang: str) -> Path:
         with self._lock:
-            self._number += 1
-            path = self._out_dir / f"{self._number:03d}-{lang}.wav"
-            tmp = path.with_name(f".{path.name}.part")
+            fd, tmp = create_temp(self._out_dir, ".wav", prefix=".tts-")
+            os.close(fd)
+            tmp = Path(tmp)
             try:
                 self.synthesize(text, lang, tmp)
-                os.replace(tmp, path)
+                path = self._publish(tmp, lang)
             finally:
                 if tmp.exists():
                     tmp.unlink()
             self._bus.emit("say", text=text, lang=lang, audio_path=str(path))
         return path
+
+    def _publish(self, tmp: Path, lang: str) -> Path:
+        """Give the finished reply the next free number. Another run may share the folder: a
+        name is taken only if nobody has it (link fails on an existing name), never overwritten."""
+        while True:
+            self._number += 1
+            path = self._out_dir / f"{self._number:03d}-{lang}.wav"
+            try:
+                os.link(tmp, path)
+                return path
+            except FileExistsError:
+                continue
+            except OSError:
+                pass  # no hard links here (FAT, some network shares): reserve the name instead
+            try:
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            except FileExistsError:
+                continue
+            os.replace(tmp, path)
+            return path
 
     def _play(self, text: str, lang: str) -> None:
         from assistant.speech.playback import PlaybackError, Player
@@ -156,8 +177,14 @@ class Speaker:
         with self._lock:
             if self._player is None:
                 self._player = Player(self._config)
-            # One reply at a time: the next one starts when the last has played out.
-            self._player.wait()
+            # One reply at a time: the next one starts when the last has played out, or when a
+            # stalled device has had long enough (this lock is held, and the dialog waits on it).
+            if not self._player.wait_for_end():
+                self._player.stop()
+                self._bus.emit("error", stage="speak",
+                               message=f"the audio output device stalled: a {self._player.duration:.1f} s reply "
+                                       "had not finished playing, so it was stopped — fix: check the speakers "
+                                       "and [audio] output_device")
             if not self._live_failed:
                 def mute(duration: float) -> None:
                     until = time.monotonic() + duration + self._config.tts.tail_s
@@ -201,7 +228,7 @@ def espeak_to_wav(text: str, path, voice: str, rate: int = 165, pitch: int = 50,
         raise SpeechOutputError("espeak-ng is not installed", "install it: sudo apt install espeak-ng") from None
     except subprocess.TimeoutExpired:
         raise SpeechOutputError("espeak-ng did not finish within 60 s", "check the espeak-ng install") from None
-    if done.returncode != 0 or not path.exists():
+    if done.returncode != 0 or not path.exists() or path.stat().st_size == 0:
         reason = " ".join(done.stderr.decode("utf-8", "replace").split()) or f"exit status {done.returncode}"
         raise SpeechOutputError(f"espeak-ng failed with voice {voice!r} ({reason})",
                                 fix or "check the voice name against `espeak-ng --voices`")
@@ -241,7 +268,7 @@ class Pyttsx3Speaker(Speaker):
             except (ValueError, RuntimeError) as exc:
                 raise SpeechOutputError(f"pyttsx3 failed with voice {v['voice']!r} ({exc})",
                                         f"check [voice] espeak_voice in voices/{lang}.toml") from None
-        if not path.exists():
+        if not path.exists() or path.stat().st_size == 0:
             raise SpeechOutputError("pyttsx3 wrote no audio", "set [tts] engine = \"espeak\"")
 
 

@@ -29,7 +29,67 @@ BROWSE_IDLE_S = 30.0  # browsing the gallery falls back to the attract screen af
 LISTEN_IDLE_S = 15.0
 HEADLESS_MIN_GAP_S = 1.0
 LATEST_EVERY_S = 5.0
+# The screen's queue. The main thread normally empties it every frame; if it stalls (a slow
+# disk in headless mode, a dragged window) the microphone meter's ten `level` events a second
+# are what goes first: they are superseded by the next one anyway. Events that tell a turn's
+# story are kept, up to QUEUE_HARD_MAX, past which only the oldest are dropped (and counted).
+QUEUE_MAX = 512
+QUEUE_HARD_MAX = 8192
+_DROPPABLE = frozenset({"level"})
 _SHIFTS = ((0, 0), (1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1))
+
+
+class EventQueue:
+    """A bounded queue of events for the screen: old `level` events are dropped first."""
+
+    def __init__(self, maxsize: int = QUEUE_MAX, hard_max: int = QUEUE_HARD_MAX):
+        self.maxsize = maxsize
+        self.hard_max = hard_max
+        self.dropped = 0
+        self._items: collections.deque = collections.deque()
+        self._ready = threading.Condition()
+
+    def put(self, event: dict) -> None:
+        with self._ready:
+            items = self._items
+            if len(items) >= self.maxsize:
+                self._drop_one_level() or (len(items) >= self.hard_max and self._drop_oldest())
+            if len(items) >= self.maxsize and event.get("type") in _DROPPABLE:
+                self.dropped += 1  # full of events that matter: this meter reading is the one to go
+                return
+            items.append(event)
+            self._ready.notify()
+
+    def _drop_one_level(self) -> bool:
+        for i, e in enumerate(self._items):
+            if e.get("type") in _DROPPABLE:
+                del self._items[i]
+                self.dropped += 1
+                return True
+        return False
+
+    def _drop_oldest(self) -> bool:
+        self._items.popleft()
+        self.dropped += 1
+        if self.dropped == 1 or self.dropped % 1000 == 0:
+            log.warning("window: the screen fell %d events behind; the oldest were dropped", self.hard_max)
+        return True
+
+    def get_nowait(self) -> dict:
+        with self._ready:
+            if not self._items:
+                raise queue.Empty
+            return self._items.popleft()
+
+    def get(self, timeout: float | None = None) -> dict:
+        with self._ready:
+            if not self._ready.wait_for(lambda: self._items, timeout):
+                raise queue.Empty
+            return self._items.popleft()
+
+    def qsize(self) -> int:
+        with self._ready:
+            return len(self._items)
 
 
 class Display:
@@ -51,7 +111,7 @@ class Display:
         self.frame_interval_s: collections.deque = collections.deque(maxlen=20000)
         self.frames_written: list[Path] = []
         self.frames_drawn = 0
-        self._queue: queue.Queue = queue.Queue()
+        self._queue = EventQueue()
         self._pg = None
         self._assets = None
         self._canvas = None
