@@ -17,7 +17,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from assistant.image import palette, sketch
-from assistant.image.sketch_look import ACCESSORIES, ACTIONS, EXPRESSIONS, OUTFITS, SETTINGS, SUBJECTS
+from assistant.image.sketch.look import ACCESSORIES, ACTIONS, EXPRESSIONS, OUTFITS, SETTINGS, SUBJECTS
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 ROOT = Path(__file__).resolve().parents[1]

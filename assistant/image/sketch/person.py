@@ -10,13 +10,10 @@ import math
 import random
 
 from assistant.image import palette
-from assistant.image import sketch_accessory as acc
-from assistant.image import sketch_face as face
-from assistant.image import sketch_hair as hair
-from assistant.image import sketch_props as props
-from assistant.image.sketch_draw import Pen, arc, lerp, smooth
-from assistant.image.sketch_look import Look
-from assistant.image.sketch_pose import Skeleton
+from assistant.image.sketch import accessory as acc, face, hair, props
+from assistant.image.sketch.draw import Pen, arc, lerp, smooth
+from assistant.image.sketch.look import Look
+from assistant.image.sketch.pose import Skeleton
 
 JEANS = (78, 108, 168)
 DARK = (58, 58, 78)
