@@ -11,7 +11,7 @@ depend on them. Paths:
 
   eager, channels_last   PyTorch
   onnx_plain             ONNX Runtime on torch.onnx's export of the Generator as written
-  onnx                   ONNX Runtime on the project's export graph (animegan_runtime.export_graph)
+  onnx                   ONNX Runtime on the project's export graph (animegan.runtime.export_graph)
   openvino_plain         OpenVINO f32 on the plain export
   openvino               OpenVINO f32 on the project's export graph (what runtime "auto" picks here)
   openvino_bf16          the same in bf16 (config precision = "bf16"; not output-preserving)
@@ -44,7 +44,8 @@ def _worker(spec: dict) -> dict:
     import numpy as np
     import torch
 
-    from assistant.image import animegan, animegan_runtime as rt
+    from assistant.image import animegan
+    from assistant.image.animegan import runtime as rt
 
     threads = spec["threads"]
     torch.set_num_threads(threads)
@@ -99,7 +100,8 @@ def _build_all(paths: list[str], threads: int, seed: int, checkpoint: str, align
     sys.path.insert(0, str(ROOT))
     import torch
 
-    from assistant.image import animegan, animegan_runtime as rt
+    from assistant.image import animegan
+    from assistant.image.animegan import runtime as rt
 
     torch.set_num_threads(threads)
     torch.manual_seed(seed)

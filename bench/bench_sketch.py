@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 def records(n: int, seed: int) -> list[dict]:
     """Random records over every slot of the spec, with some slots left out as people do."""
     from assistant.image import palette
-    from assistant.image.sketch_look import (ACCESSORIES, ACTIONS, EXPRESSIONS, HAIR_STYLES, OUTFITS, SETTINGS,
+    from assistant.image.sketch.look import (ACCESSORIES, ACTIONS, EXPRESSIONS, HAIR_STYLES, OUTFITS, SETTINGS,
                                              STYLES, SUBJECTS, TIMES, WEATHERS)
     rng = random.Random(seed)
     colours = list(palette.COLORS)

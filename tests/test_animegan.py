@@ -19,7 +19,8 @@ torch = pytest.importorskip("torch")
 
 from assistant.config import Config  # noqa: E402
 from assistant.errors import UserError  # noqa: E402
-from assistant.image import animegan, animegan_runtime  # noqa: E402
+from assistant.image import animegan  # noqa: E402
+from assistant.image.animegan import runtime as animegan_runtime, stylize as animegan_stylize  # noqa: E402
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "animeganv2_state_dict.json"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -222,7 +223,7 @@ def test_large_pictures_go_through_overlapping_tiles(weights, tmp_path):
     assert out.size == (150, 97)
     # every pixel was covered: no black holes where weights summed to nothing
     assert np.asarray(out).reshape(-1, 3).min(axis=1).max() > 0
-    starts = animegan._starts(150, 64, 16)
+    starts = animegan_stylize._starts(150, 64, 16)
     assert starts[0] == 0 and starts[-1] == 150 - 64
     assert all(b - a <= 64 - 16 for a, b in zip(starts, starts[1:]))
 
@@ -290,7 +291,8 @@ def test_warm_start_needs_no_torch_and_rebuilds_a_damaged_cache(weights, tmp_pat
     animegan_runtime.make_engine(cfg, checkpoint)  # exports into the cache
     assert animegan_runtime.onnx_cache_path(cfg, checkpoint).is_file()
     script = (
-        "import sys; from assistant.config import Config; from assistant.image import animegan, animegan_runtime\n"
+        "import sys; from assistant.config import Config; from assistant.image import animegan\n"
+        "from assistant.image.animegan import runtime as animegan_runtime\n"
         "import numpy as np\n"
         f"cfg = Config(); cfg.animegan.weights_dir = {str(weights)!r}; cfg.animegan.runtime = 'openvino'\n"
         f"cfg.general.data_dir = {str(tmp_path / 'data')!r}\n"

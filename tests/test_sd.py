@@ -341,7 +341,7 @@ def test_single_file_needs_a_local_config(tiny):
 
 def test_cancel_stops_within_one_step(tiny):
     from assistant.image import sd
-    from assistant.image.artist import Cancelled
+    from assistant.image.cancel import Cancelled
 
     backend = sd.SdBackend(make_config(tiny, scheduler="euler", steps=8))
     backend._ensure_loaded()

@@ -17,7 +17,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from assistant.image import palette, sketch
-from assistant.image.sketch_look import ACCESSORIES, ACTIONS, EXPRESSIONS, OUTFITS, SETTINGS, SUBJECTS
+from assistant.image.sketch import person
+from assistant.image.sketch.look import ACCESSORIES, ACTIONS, EXPRESSIONS, OUTFITS, SETTINGS, SUBJECTS
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,6 +89,21 @@ def test_outfit_region_is_the_outfit_colour(subject, outfit, colour, other):
     assert _near(image, box, colour) > 0.6
     control = sketch.render({**record, "outfit_color": other}, seed=5)
     assert _near(control, box, colour) < 0.25
+
+
+def test_every_outfit_has_its_own_top_painter():
+    # An outfit without a painter would silently get the plain garment shape.
+    assert set(person.TOPS) == set(OUTFITS)
+
+
+@pytest.mark.parametrize("outfit", OUTFITS)
+@pytest.mark.parametrize("subject", ["girl", "man"])
+def test_every_outfit_fills_its_region_on_both_builds(subject, outfit):
+    # Feminine and masculine builds take different branches (sailor collar or gakuran, one-piece or trunks).
+    record = {"subject": subject, "outfit": outfit, "outfit_color": "green", "setting": "park", "hair_color": "brown"}
+    box = sketch.layout(record, seed=8)["outfit"][0]
+    assert _near(sketch.render(record, seed=8), box, "green") > 0.6
+    assert _near(sketch.render({**record, "outfit_color": "purple"}, seed=8), box, "green") < 0.25
 
 
 @pytest.mark.parametrize("subject", ["girl", "man", "cat"])

@@ -17,13 +17,11 @@ from pathlib import Path
 from typing import Callable
 
 from assistant.config import Config
+# Cancelled lives in a leaf module (sd raises it too); re-exported here for dialog.machine.
+from assistant.image.cancel import Cancelled
 from dialog import prompts
 
 Progress = Callable[[int, int], None]
-
-
-class Cancelled(Exception):
-    """Generation was stopped between steps (a cancel or a correction arrived)."""
 
 
 @dataclass

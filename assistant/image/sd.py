@@ -20,6 +20,7 @@ from typing import Callable
 
 from assistant.errors import UserError
 from assistant.image import safety
+from assistant.image.cancel import Cancelled
 from weights import registry
 
 SCHEDULERS = ("auto", "model", "lcm", "euler_a", "euler", "dpmpp", "ddim")
@@ -273,13 +274,6 @@ def set_scheduler(pipe, name: str) -> None:
                         "use one of: " + ", ".join(map(repr, SCHEDULERS)))
 
 
-def _cancelled() -> Exception:
-    # Imported when needed: the artist module pulls in the dialog's prompt builder.
-    from assistant.image.artist import Cancelled
-
-    return Cancelled()
-
-
 class _Stop(Exception):
     """Raised from the step callback to leave the denoising loop at once."""
 
@@ -324,14 +318,14 @@ class SdBackend:
         progress = progress or (lambda step, total: None)
         cancel = cancel or threading.Event()
         if cancel.is_set():
-            raise _cancelled()
+            raise Cancelled()
         with self._lock:
             import torch
 
             pipe = self._ensure_loaded()  # the first picture pays for loading: seconds to a minute
             _, steps, guidance = sampling(self._config, self._found.entry)
             if cancel.is_set():
-                raise _cancelled()
+                raise Cancelled()
             progress(0, steps)
 
             def on_step_end(p, step, timestep, kwargs):
@@ -348,7 +342,7 @@ class SdBackend:
                                guidance_scale=guidance, width=width, height=height, generator=generator,
                                callback_on_step_end=on_step_end)
             except _Stop:
-                raise _cancelled() from None
+                raise Cancelled() from None
         flagged = out.nsfw_content_detected
         if flagged and any(flagged):
             raise safety.PictureWithheld()

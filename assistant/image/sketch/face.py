@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.image import palette
-from assistant.image.sketch_draw import Pen, arc, smooth
+from assistant.image.sketch.draw import Pen, arc, smooth
 
 WHITE = (255, 255, 255)
 MOUTH = (150, 46, 62)

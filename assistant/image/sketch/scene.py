@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from PIL import Image
 
 from assistant.image import palette
-from assistant.image import sketch_sky as sky
-from assistant.image.sketch_draw import Pen, arc, smooth
+from assistant.image.sketch import sky
+from assistant.image.sketch.draw import Pen, arc, smooth
 
 
 @dataclass

@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.image import palette
-from assistant.image import sketch_accessory as acc
-from assistant.image import sketch_face as face
-from assistant.image import sketch_props as props
-from assistant.image.sketch_draw import Pen, arc, smooth
-from assistant.image.sketch_look import Look
+from assistant.image.sketch import accessory as acc, face, props
+from assistant.image.sketch.draw import Pen, arc, smooth
+from assistant.image.sketch.look import Look
 
 Point = tuple[float, float]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from assistant.image import palette
-from assistant.image.sketch_draw import Pen, arc, smooth
+from assistant.image.sketch.draw import Pen, arc, smooth
 
 WOOD = (176, 120, 70)
 INK = (60, 40, 50)

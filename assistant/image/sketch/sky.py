@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageDraw
 
 from assistant.image import palette
-from assistant.image.sketch_draw import Pen
+from assistant.image.sketch.draw import Pen
 
 SKIES = {
     "morning": [(160, 205, 240), (205, 225, 240), (255, 226, 200)],

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from assistant.image import palette
-from assistant.image.sketch_draw import Pen, arc, smooth
+from assistant.image.sketch.draw import Pen, arc, smooth
 
 Point = tuple[float, float]
 GOLD = palette.rgb("gold")

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from assistant.image import palette
-from assistant.image.sketch_draw import Pen, arc, smooth
+from assistant.image.sketch.draw import Pen, arc, smooth
 
 SIDE_LOCK = {"long": 1.75, "bob": 1.02, "curly": 0.9, "short": 0.35, "ponytail": 0.85, "twintails": 0.95,
              "braid": 0.6}

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import dataclass
 
 from assistant.image import palette
-from assistant.image import sketch_accessory as acc
-from assistant.image import sketch_face as face
-from assistant.image import sketch_hair as hair
-from assistant.image import sketch_props as props
-from assistant.image.sketch_draw import Pen, arc, lerp, smooth
-from assistant.image.sketch_look import Look
-from assistant.image.sketch_pose import Skeleton
+from assistant.image.palette import RGB
+from assistant.image.sketch import accessory as acc, face, hair, props
+from assistant.image.sketch.draw import Pen, arc, lerp, smooth
+from assistant.image.sketch.look import Look
+from assistant.image.sketch.pose import Build, Skeleton
 
 JEANS = (78, 108, 168)
 DARK = (58, 58, 78)
@@ -185,136 +184,77 @@ def _neck(pen: Pen, look: Look, sk: Skeleton) -> None:
     pen.flat(arc(x, chin - 0.05 * r, 0.26 * r, 0.16 * r, 0, 180, 8), palette.shade(look.skin, 0.18))
 
 
-def _torso(pen: Pen, look: Look, sk: Skeleton, p: dict, rng) -> None:
-    r, b, cx = sk.r, sk.build, sk.cx
-    ny, py = sk.neck[1], sk.pelvis[1]
-    o = look.outfit
-    c = look.cloth
-    pts = torso_points(sk)
-    if p["top"] is None:  # bare chest (swim trunks): the torso stops where the trunks begin
-        pen.poly(torso_points(sk, bottom=py - 0.45 * r), look.skin, shade=0.3)
-        pen.stroke(smooth([(cx - 0.6 * r, ny + 0.9 * r), (cx - 0.1 * r, ny + 1.0 * r)], 2), palette.shade(look.skin, 0.3),
-                   pen.lw * 0.8)
-        pen.stroke(smooth([(cx + 0.6 * r, ny + 0.9 * r), (cx + 0.1 * r, ny + 1.0 * r)], 2), palette.shade(look.skin, 0.3),
-                   pen.lw * 0.8)
-        return
-    if o == "swimsuit":  # one piece: skin shoulders, suit from the chest down
-        pen.poly(pts, look.skin, shade=0.3)
-        top = ny + 0.55 * r
-        suit = [(cx - b.waist * r * 1.2, top), (cx + b.waist * r * 1.2, top)] + \
-               [pt for pt in pts if pt[1] > top and pt[0] > cx] + \
-               [(cx + b.hips * r * 0.5, py + 0.35 * r), (cx - b.hips * r * 0.5, py + 0.35 * r)] + \
-               [pt for pt in pts if pt[1] > top and pt[0] < cx]
-        pen.poly(suit, c, shade=0.28)
-        for s in (-1, 1):
-            pen.stroke([(cx + s * b.waist * r * 0.9, top + 0.05 * r), (cx + s * (b.shoulders - 0.4) * r, ny + 0.1 * r)],
-                       c, 0.1 * r)
-        return
-    if o == "kimono":
-        return _kimono_top(pen, look, sk, p)
-    if o == "coat":
-        pts = torso_points(sk, bottom=py - 0.3 * r)
-    pen.poly(pts, p["top"], shade=0.26)
-    line = palette.shade(p["top"], 0.35)
-    if o == "dress":
-        for s in (-1, 1):  # Peter Pan collar
-            pen.ellipse(cx + s * 0.26 * r, ny + 0.12 * r, 0.3 * r, 0.2 * r, WHITE, shade=None)
-        pen.rect(cx - b.waist * r, ny + 0.68 * (py - ny), cx + b.waist * r, ny + 0.68 * (py - ny) + 0.2 * r,
-                 palette.shade(c, 0.2))
-    elif o == "school uniform" and b.feminine:
-        collar = [(cx - 0.9 * r, ny + 0.05 * r), (cx + 0.9 * r, ny + 0.05 * r), (cx + 1.0 * r, ny + 0.6 * r),
-                  (cx + 0.25 * r, ny + 0.7 * r), (cx, ny + 1.2 * r), (cx - 0.25 * r, ny + 0.7 * r),
-                  (cx - 1.0 * r, ny + 0.6 * r)]
-        pen.poly(collar, c, shade=0.2)
-        pen.stroke([(cx - 0.95 * r, ny + 0.5 * r), (cx - 0.3 * r, ny + 0.6 * r)], WHITE, pen.lw)
-        pen.stroke([(cx + 0.95 * r, ny + 0.5 * r), (cx + 0.3 * r, ny + 0.6 * r)], WHITE, pen.lw)
-        acc.bow(pen, cx, ny + 1.05 * r, 0.38 * r, (214, 48, 52))
-    elif o == "school uniform":  # gakuran / blazer: white collar, gold buttons
-        pen.poly([(cx - 0.4 * r, ny - 0.05 * r), (cx + 0.4 * r, ny - 0.05 * r), (cx, ny + 0.5 * r)], WHITE, shade=None)
-        for k in range(4):
-            pen.ellipse(cx, ny + (0.75 + k * 0.55) * r, 0.08 * r, 0.08 * r, palette.rgb("gold"), shade=None)
-    elif o == "suit":
-        shirt = [(cx - 0.42 * r, ny - 0.04 * r), (cx + 0.42 * r, ny - 0.04 * r), (cx, ny + 1.3 * r)]
-        pen.poly(shirt, WHITE, shade=None)
-        pen.poly([(cx - 0.1 * r, ny + 0.1 * r), (cx + 0.1 * r, ny + 0.1 * r), (cx + 0.12 * r, ny + 1.0 * r),
-                  (cx, ny + 1.15 * r), (cx - 0.12 * r, ny + 1.0 * r)],
-                 (200, 40, 50) if palette.distance(c, (200, 40, 50)) > 120 else (40, 60, 140), shade=0.3)
-        for s in (-1, 1):
-            pen.poly([(cx + s * 0.42 * r, ny - 0.04 * r), (cx + s * 0.1 * r, ny + 1.3 * r),
-                      (cx + s * 0.6 * r, ny + 0.6 * r)], palette.shade(c, 0.12), shade=None)
-        pen.ellipse(cx - 0.05 * r, ny + 1.6 * r, 0.07 * r, 0.07 * r, line, shade=None)
-    elif o == "hoodie":
-        pen.poly(arc(cx, ny + 0.05 * r, 0.75 * r, 0.35 * r, 0, 180, 10)[::-1] + arc(cx, ny + 0.1 * r, 0.45 * r, 0.2 * r, 0, 180, 8),
-                 palette.shade(c, 0.15), shade=None)
-        for s in (-1, 1):
-            pen.stroke([(cx + s * 0.2 * r, ny + 0.3 * r), (cx + s * 0.24 * r, ny + 1.1 * r)], WHITE, pen.lw * 1.2)
-            pen.dot(cx + s * 0.24 * r, ny + 1.15 * r, 0.06 * r, WHITE)
-        pocket_y = py - 0.9 * r
-        pen.poly([(cx - 0.7 * r, pocket_y), (cx + 0.7 * r, pocket_y), (cx + 0.9 * r, py), (cx - 0.9 * r, py)],
-                 palette.shade(c, 0.08), shade=None)
-    elif o == "t-shirt":
-        pen.stroke(arc(cx, ny, 0.38 * r, 0.2 * r, 0, 180, 8), line, pen.lw * 1.3)
-        sx, sy = cx - 0.05 * r, ny + 1.2 * r
-        star = [(sx + 0.36 * r * math.cos(math.radians(-90 + k * 36)) * (1 if k % 2 == 0 else 0.45),
-                 sy + 0.36 * r * math.sin(math.radians(-90 + k * 36)) * (1 if k % 2 == 0 else 0.45)) for k in range(10)]
-        pen.poly(star, palette.light(c, 0.7) if palette.luminance(c) < 180 else palette.shade(c, 0.4), shade=None,
-                 lw=pen.lw * 0.7)
-    elif o == "jacket":
-        inner = [(cx - 0.35 * r, ny - 0.03 * r), (cx + 0.35 * r, ny - 0.03 * r), (cx + 0.28 * r, py + 0.15 * r),
-                 (cx - 0.28 * r, py + 0.15 * r)]
-        pen.poly(inner, WHITE, shade=None)
-        for s in (-1, 1):
-            pen.poly([(cx + s * 0.35 * r, ny - 0.1 * r), (cx + s * 0.75 * r, ny - 0.05 * r), (cx + s * 0.5 * r, ny + 0.7 * r),
-                      (cx + s * 0.28 * r, ny + 0.5 * r)], palette.shade(c, 0.12), shade=None)
-            pen.rect(cx + s * 0.5 * r - 0.2 * r, py - 0.9 * r, cx + s * 0.5 * r + 0.2 * r, py - 0.75 * r, line)
-    elif o == "sweater":
-        pen.poly([(cx - 0.36 * r, ny - 0.35 * r), (cx + 0.36 * r, ny - 0.35 * r), (cx + 0.42 * r, ny + 0.15 * r),
-                  (cx - 0.42 * r, ny + 0.15 * r)], c, shade=0.3)
-        for k in range(-3, 4):
-            x = cx + k * 0.28 * r
-            pen.stroke([(x, ny + 0.4 * r), (x, py - 0.1 * r)], palette.shade(c, 0.12), pen.lw * 0.9)
-        pen.rect(cx - b.hips * r, py - 0.15 * r, cx + b.hips * r, py + 0.2 * r, palette.shade(c, 0.15))
-    elif o == "coat":
-        for s in (-1, 1):
-            pen.poly([(cx + s * 0.3 * r, ny - 0.1 * r), (cx + s * 0.9 * r, ny + 0.05 * r), (cx + s * 0.55 * r, ny + 0.9 * r),
-                      (cx, ny + 1.0 * r)], palette.shade(c, 0.1), shade=None)
-            for k in range(3):
-                pen.ellipse(cx + s * 0.35 * r, ny + (1.3 + 0.5 * k) * r, 0.07 * r, 0.07 * r, line, shade=None)
-        pen.rect(cx - b.waist * r * 1.15, py - 0.85 * r, cx + b.waist * r * 1.15, py - 0.6 * r, palette.shade(c, 0.3))
-        pen.rect(cx - 0.15 * r, py - 0.9 * r, cx + 0.15 * r, py - 0.55 * r, palette.rgb("gold"))
-    elif o == "armor":  # a breastplate with a hard specular glint, and banded plates below it
-        plate = smooth([(cx - b.shoulders * r * 0.85, ny + 0.2 * r), (cx, ny + 0.05 * r),
-                        (cx + b.shoulders * r * 0.85, ny + 0.2 * r), (cx + b.waist * r * 0.95, ny + 0.55 * (py - ny)),
-                        (cx, ny + 0.68 * (py - ny)), (cx - b.waist * r * 0.95, ny + 0.55 * (py - ny))], 4, closed=True)
-        pen.poly(plate, palette.light(c, 0.15), shade=0.3)
-        pen.stroke(smooth([(cx - 0.65 * r, ny + 0.75 * r), (cx - 0.3 * r, ny + 0.45 * r), (cx - 0.05 * r, ny + 0.4 * r)], 3),
-                   (255, 255, 255), 0.1 * r)
-        pen.stroke([(cx, ny + 0.15 * r), (cx, ny + 0.66 * (py - ny))], palette.shade(c, 0.3), pen.lw)
-        for k in (0.74, 0.84):
-            y = ny + k * (py - ny)
-            pen.stroke([(cx - b.waist * r, y), (cx + b.waist * r, y)], palette.shade(c, 0.4), pen.lw)
-        pen.rect(cx - b.waist * r * 1.1, py - 0.45 * r, cx + b.waist * r * 1.1, py - 0.2 * r, (110, 70, 50))
-        for k in (-1, 0, 1):  # tassets
-            x = cx + k * 0.55 * r
-            pen.poly([(x - 0.3 * r, py - 0.2 * r), (x + 0.3 * r, py - 0.2 * r), (x + 0.26 * r, py + 0.55 * r),
-                      (x - 0.26 * r, py + 0.55 * r)], c, shade=0.3)
-    elif o == "shirt":
-        for s in (-1, 1):
-            pen.poly([(cx, ny + 0.2 * r), (cx + s * 0.45 * r, ny - 0.1 * r), (cx + s * 0.55 * r, ny + 0.35 * r)],
-                     palette.light(c, 0.2), shade=None)
-        for k in range(4):
-            pen.ellipse(cx, ny + (0.6 + k * 0.5) * r, 0.06 * r, 0.06 * r, palette.light(c, 0.6), shade=None, lw=pen.lw * 0.6)
-        pen.rect(cx - 0.75 * r, ny + 0.55 * r, cx - 0.35 * r, ny + 0.95 * r, c, shade=None)
-    elif o == "skirt":
-        pen.stroke(arc(cx, ny, 0.38 * r, 0.2 * r, 0, 180, 8), line, pen.lw * 1.3)
-        acc.bow(pen, cx, ny + 0.2 * r, 0.22 * r, c)
+@dataclass(frozen=True)
+class _Top:
+    """What an outfit painter needs: the pen, the figure, the outfit's parts and its main measures."""
+    pen: Pen
+    look: Look
+    sk: Skeleton
+    p: dict
+
+    @property
+    def r(self) -> float:
+        return self.sk.r
+
+    @property
+    def b(self) -> Build:
+        return self.sk.build
+
+    @property
+    def cx(self) -> float:
+        return self.sk.cx
+
+    @property
+    def ny(self) -> float:  # neck base
+        return self.sk.neck[1]
+
+    @property
+    def py(self) -> float:  # pelvis
+        return self.sk.pelvis[1]
+
+    @property
+    def c(self) -> RGB:
+        return self.look.cloth
+
+    @property
+    def line(self) -> RGB:  # seams and buttons: the top's colour, darker
+        return palette.shade(self.p["top"], 0.35)
+
+    def body(self, bottom: float | None = None) -> None:
+        """The garment's base shape over the torso, in the top's colour."""
+        self.pen.poly(torso_points(self.sk, bottom=bottom), self.p["top"], shade=0.26)
 
 
-def _kimono_top(pen: Pen, look: Look, sk: Skeleton, p: dict) -> None:
-    r, b, cx = sk.r, sk.build, sk.cx
-    ny, py = sk.neck[1], sk.pelvis[1]
-    c = look.cloth
-    pen.poly(torso_points(sk), c, shade=0.26)
+def _bare_chest(t: _Top) -> None:
+    # swim trunks: the torso stops where the trunks begin
+    pen, r, cx, ny = t.pen, t.r, t.cx, t.ny
+    skin = t.look.skin
+    pen.poly(torso_points(t.sk, bottom=t.py - 0.45 * r), skin, shade=0.3)
+    pen.stroke(smooth([(cx - 0.6 * r, ny + 0.9 * r), (cx - 0.1 * r, ny + 1.0 * r)], 2), palette.shade(skin, 0.3),
+               pen.lw * 0.8)
+    pen.stroke(smooth([(cx + 0.6 * r, ny + 0.9 * r), (cx + 0.1 * r, ny + 1.0 * r)], 2), palette.shade(skin, 0.3),
+               pen.lw * 0.8)
+
+
+def _swimsuit(t: _Top) -> None:
+    # one piece: skin shoulders, suit from the chest down
+    pen, r, b, cx, ny, py, c = t.pen, t.r, t.b, t.cx, t.ny, t.py, t.c
+    pts = torso_points(t.sk)
+    pen.poly(pts, t.look.skin, shade=0.3)
+    top = ny + 0.55 * r
+    suit = [(cx - b.waist * r * 1.2, top), (cx + b.waist * r * 1.2, top)] + \
+           [pt for pt in pts if pt[1] > top and pt[0] > cx] + \
+           [(cx + b.hips * r * 0.5, py + 0.35 * r), (cx - b.hips * r * 0.5, py + 0.35 * r)] + \
+           [pt for pt in pts if pt[1] > top and pt[0] < cx]
+    pen.poly(suit, c, shade=0.28)
+    for s in (-1, 1):
+        pen.stroke([(cx + s * b.waist * r * 0.9, top + 0.05 * r), (cx + s * (b.shoulders - 0.4) * r, ny + 0.1 * r)],
+                   c, 0.1 * r)
+
+
+def _kimono(t: _Top) -> None:
+    pen, r, b, cx, ny, py, c = t.pen, t.r, t.b, t.cx, t.ny, t.py, t.c
+    pen.poly(torso_points(t.sk), c, shade=0.26)
     # crossed collar, white under-collar, and a wide obi in the accent colour
     pen.poly([(cx - 0.35 * r, ny - 0.05 * r), (cx - 0.1 * r, ny - 0.05 * r), (cx + 0.45 * r, ny + 1.3 * r),
               (cx + 0.2 * r, ny + 1.4 * r)], WHITE, shade=None)
@@ -325,6 +265,162 @@ def _kimono_top(pen: Pen, look: Look, sk: Skeleton, p: dict) -> None:
     pen.rect(cx - b.waist * r * 1.12, obi_top, cx + b.waist * r * 1.12, obi_top + 0.75 * r, obi, shade=0.25)
     pen.stroke([(cx - b.waist * r * 1.1, obi_top + 0.38 * r), (cx + b.waist * r * 1.1, obi_top + 0.38 * r)],
                palette.shade(obi, 0.3), 0.08 * r)
+
+
+def _dress(t: _Top) -> None:
+    pen, r, b, cx, ny, py = t.pen, t.r, t.b, t.cx, t.ny, t.py
+    t.body()
+    for s in (-1, 1):  # Peter Pan collar
+        pen.ellipse(cx + s * 0.26 * r, ny + 0.12 * r, 0.3 * r, 0.2 * r, WHITE, shade=None)
+    pen.rect(cx - b.waist * r, ny + 0.68 * (py - ny), cx + b.waist * r, ny + 0.68 * (py - ny) + 0.2 * r,
+             palette.shade(t.c, 0.2))
+
+
+def _school_uniform(t: _Top) -> None:
+    pen, r, cx, ny, c = t.pen, t.r, t.cx, t.ny, t.c
+    t.body()
+    if t.b.feminine:  # sailor collar and bow
+        collar = [(cx - 0.9 * r, ny + 0.05 * r), (cx + 0.9 * r, ny + 0.05 * r), (cx + 1.0 * r, ny + 0.6 * r),
+                  (cx + 0.25 * r, ny + 0.7 * r), (cx, ny + 1.2 * r), (cx - 0.25 * r, ny + 0.7 * r),
+                  (cx - 1.0 * r, ny + 0.6 * r)]
+        pen.poly(collar, c, shade=0.2)
+        pen.stroke([(cx - 0.95 * r, ny + 0.5 * r), (cx - 0.3 * r, ny + 0.6 * r)], WHITE, pen.lw)
+        pen.stroke([(cx + 0.95 * r, ny + 0.5 * r), (cx + 0.3 * r, ny + 0.6 * r)], WHITE, pen.lw)
+        acc.bow(pen, cx, ny + 1.05 * r, 0.38 * r, (214, 48, 52))
+        return
+    # gakuran / blazer: white collar, gold buttons
+    pen.poly([(cx - 0.4 * r, ny - 0.05 * r), (cx + 0.4 * r, ny - 0.05 * r), (cx, ny + 0.5 * r)], WHITE, shade=None)
+    for k in range(4):
+        pen.ellipse(cx, ny + (0.75 + k * 0.55) * r, 0.08 * r, 0.08 * r, palette.rgb("gold"), shade=None)
+
+
+def _suit(t: _Top) -> None:
+    pen, r, cx, ny, c = t.pen, t.r, t.cx, t.ny, t.c
+    t.body()
+    shirt = [(cx - 0.42 * r, ny - 0.04 * r), (cx + 0.42 * r, ny - 0.04 * r), (cx, ny + 1.3 * r)]
+    pen.poly(shirt, WHITE, shade=None)
+    pen.poly([(cx - 0.1 * r, ny + 0.1 * r), (cx + 0.1 * r, ny + 0.1 * r), (cx + 0.12 * r, ny + 1.0 * r),
+              (cx, ny + 1.15 * r), (cx - 0.12 * r, ny + 1.0 * r)],
+             (200, 40, 50) if palette.distance(c, (200, 40, 50)) > 120 else (40, 60, 140), shade=0.3)
+    for s in (-1, 1):
+        pen.poly([(cx + s * 0.42 * r, ny - 0.04 * r), (cx + s * 0.1 * r, ny + 1.3 * r),
+                  (cx + s * 0.6 * r, ny + 0.6 * r)], palette.shade(c, 0.12), shade=None)
+    pen.ellipse(cx - 0.05 * r, ny + 1.6 * r, 0.07 * r, 0.07 * r, t.line, shade=None)
+
+
+def _hoodie(t: _Top) -> None:
+    pen, r, cx, ny, py, c = t.pen, t.r, t.cx, t.ny, t.py, t.c
+    t.body()
+    pen.poly(arc(cx, ny + 0.05 * r, 0.75 * r, 0.35 * r, 0, 180, 10)[::-1] + arc(cx, ny + 0.1 * r, 0.45 * r, 0.2 * r, 0, 180, 8),
+             palette.shade(c, 0.15), shade=None)
+    for s in (-1, 1):
+        pen.stroke([(cx + s * 0.2 * r, ny + 0.3 * r), (cx + s * 0.24 * r, ny + 1.1 * r)], WHITE, pen.lw * 1.2)
+        pen.dot(cx + s * 0.24 * r, ny + 1.15 * r, 0.06 * r, WHITE)
+    pocket_y = py - 0.9 * r
+    pen.poly([(cx - 0.7 * r, pocket_y), (cx + 0.7 * r, pocket_y), (cx + 0.9 * r, py), (cx - 0.9 * r, py)],
+             palette.shade(c, 0.08), shade=None)
+
+
+def _t_shirt(t: _Top) -> None:
+    pen, r, cx, ny, c = t.pen, t.r, t.cx, t.ny, t.c
+    t.body()
+    pen.stroke(arc(cx, ny, 0.38 * r, 0.2 * r, 0, 180, 8), t.line, pen.lw * 1.3)
+    sx, sy = cx - 0.05 * r, ny + 1.2 * r
+    star = [(sx + 0.36 * r * math.cos(math.radians(-90 + k * 36)) * (1 if k % 2 == 0 else 0.45),
+             sy + 0.36 * r * math.sin(math.radians(-90 + k * 36)) * (1 if k % 2 == 0 else 0.45)) for k in range(10)]
+    pen.poly(star, palette.light(c, 0.7) if palette.luminance(c) < 180 else palette.shade(c, 0.4), shade=None,
+             lw=pen.lw * 0.7)
+
+
+def _jacket(t: _Top) -> None:
+    pen, r, cx, ny, py = t.pen, t.r, t.cx, t.ny, t.py
+    t.body()
+    inner = [(cx - 0.35 * r, ny - 0.03 * r), (cx + 0.35 * r, ny - 0.03 * r), (cx + 0.28 * r, py + 0.15 * r),
+             (cx - 0.28 * r, py + 0.15 * r)]
+    pen.poly(inner, WHITE, shade=None)
+    for s in (-1, 1):
+        pen.poly([(cx + s * 0.35 * r, ny - 0.1 * r), (cx + s * 0.75 * r, ny - 0.05 * r), (cx + s * 0.5 * r, ny + 0.7 * r),
+                  (cx + s * 0.28 * r, ny + 0.5 * r)], palette.shade(t.c, 0.12), shade=None)
+        pen.rect(cx + s * 0.5 * r - 0.2 * r, py - 0.9 * r, cx + s * 0.5 * r + 0.2 * r, py - 0.75 * r, t.line)
+
+
+def _sweater(t: _Top) -> None:
+    pen, r, b, cx, ny, py, c = t.pen, t.r, t.b, t.cx, t.ny, t.py, t.c
+    t.body()
+    pen.poly([(cx - 0.36 * r, ny - 0.35 * r), (cx + 0.36 * r, ny - 0.35 * r), (cx + 0.42 * r, ny + 0.15 * r),
+              (cx - 0.42 * r, ny + 0.15 * r)], c, shade=0.3)
+    for k in range(-3, 4):
+        x = cx + k * 0.28 * r
+        pen.stroke([(x, ny + 0.4 * r), (x, py - 0.1 * r)], palette.shade(c, 0.12), pen.lw * 0.9)
+    pen.rect(cx - b.hips * r, py - 0.15 * r, cx + b.hips * r, py + 0.2 * r, palette.shade(c, 0.15))
+
+
+def _coat(t: _Top) -> None:
+    pen, r, b, cx, ny, py, c = t.pen, t.r, t.b, t.cx, t.ny, t.py, t.c
+    t.body(bottom=py - 0.3 * r)  # the coat's skirt (drawn with the lower body) takes over here
+    for s in (-1, 1):
+        pen.poly([(cx + s * 0.3 * r, ny - 0.1 * r), (cx + s * 0.9 * r, ny + 0.05 * r), (cx + s * 0.55 * r, ny + 0.9 * r),
+                  (cx, ny + 1.0 * r)], palette.shade(c, 0.1), shade=None)
+        for k in range(3):
+            pen.ellipse(cx + s * 0.35 * r, ny + (1.3 + 0.5 * k) * r, 0.07 * r, 0.07 * r, t.line, shade=None)
+    pen.rect(cx - b.waist * r * 1.15, py - 0.85 * r, cx + b.waist * r * 1.15, py - 0.6 * r, palette.shade(c, 0.3))
+    pen.rect(cx - 0.15 * r, py - 0.9 * r, cx + 0.15 * r, py - 0.55 * r, palette.rgb("gold"))
+
+
+def _armor(t: _Top) -> None:
+    # a breastplate with a hard specular glint, and banded plates below it
+    pen, r, b, cx, ny, py, c = t.pen, t.r, t.b, t.cx, t.ny, t.py, t.c
+    t.body()
+    plate = smooth([(cx - b.shoulders * r * 0.85, ny + 0.2 * r), (cx, ny + 0.05 * r),
+                    (cx + b.shoulders * r * 0.85, ny + 0.2 * r), (cx + b.waist * r * 0.95, ny + 0.55 * (py - ny)),
+                    (cx, ny + 0.68 * (py - ny)), (cx - b.waist * r * 0.95, ny + 0.55 * (py - ny))], 4, closed=True)
+    pen.poly(plate, palette.light(c, 0.15), shade=0.3)
+    pen.stroke(smooth([(cx - 0.65 * r, ny + 0.75 * r), (cx - 0.3 * r, ny + 0.45 * r), (cx - 0.05 * r, ny + 0.4 * r)], 3),
+               (255, 255, 255), 0.1 * r)
+    pen.stroke([(cx, ny + 0.15 * r), (cx, ny + 0.66 * (py - ny))], palette.shade(c, 0.3), pen.lw)
+    for k in (0.74, 0.84):
+        y = ny + k * (py - ny)
+        pen.stroke([(cx - b.waist * r, y), (cx + b.waist * r, y)], palette.shade(c, 0.4), pen.lw)
+    pen.rect(cx - b.waist * r * 1.1, py - 0.45 * r, cx + b.waist * r * 1.1, py - 0.2 * r, (110, 70, 50))
+    for k in (-1, 0, 1):  # tassets
+        x = cx + k * 0.55 * r
+        pen.poly([(x - 0.3 * r, py - 0.2 * r), (x + 0.3 * r, py - 0.2 * r), (x + 0.26 * r, py + 0.55 * r),
+                  (x - 0.26 * r, py + 0.55 * r)], c, shade=0.3)
+
+
+def _shirt(t: _Top) -> None:
+    pen, r, cx, ny, c = t.pen, t.r, t.cx, t.ny, t.c
+    t.body()
+    for s in (-1, 1):
+        pen.poly([(cx, ny + 0.2 * r), (cx + s * 0.45 * r, ny - 0.1 * r), (cx + s * 0.55 * r, ny + 0.35 * r)],
+                 palette.light(c, 0.2), shade=None)
+    for k in range(4):
+        pen.ellipse(cx, ny + (0.6 + k * 0.5) * r, 0.06 * r, 0.06 * r, palette.light(c, 0.6), shade=None, lw=pen.lw * 0.6)
+    pen.rect(cx - 0.75 * r, ny + 0.55 * r, cx - 0.35 * r, ny + 0.95 * r, c, shade=None)
+
+
+def _skirt(t: _Top) -> None:
+    # the top worn with a skirt: a plain blouse with a small bow
+    pen, r, cx, ny = t.pen, t.r, t.cx, t.ny
+    t.body()
+    pen.stroke(arc(cx, ny, 0.38 * r, 0.2 * r, 0, 180, 8), t.line, pen.lw * 1.3)
+    acc.bow(pen, cx, ny + 0.2 * r, 0.22 * r, t.c)
+
+
+# One painter per outfit for the upper body; an outfit without one gets the plain garment shape.
+TOPS = {
+    "dress": _dress, "school uniform": _school_uniform, "kimono": _kimono, "hoodie": _hoodie, "suit": _suit,
+    "t-shirt": _t_shirt, "jacket": _jacket, "sweater": _sweater, "coat": _coat, "swimsuit": _swimsuit,
+    "armor": _armor, "shirt": _shirt, "skirt": _skirt,
+}
+
+
+def _torso(pen: Pen, look: Look, sk: Skeleton, p: dict) -> None:
+    t = _Top(pen, look, sk, p)
+    if p["top"] is None:
+        _bare_chest(t)
+    else:
+        TOPS.get(look.outfit, _Top.body)(t)
 
 
 def kimono_pattern(pen: Pen, look: Look, sk: Skeleton) -> None:
@@ -456,12 +552,12 @@ def draw(pen: Pen, look: Look, sk: Skeleton, rng, scene_setting: str = "") -> No
         kimono_pattern(pen, look, sk)
     _neck(pen, look, sk)
     if p["bottom"] in ("skirt", "coat") and look.outfit != "dress":
-        _torso(pen, look, sk, p, rng)
+        _torso(pen, look, sk, p)
         _lower(pen, look, sk, p)
     else:
         if look.outfit == "dress":
             _lower(pen, look, sk, p)
-        _torso(pen, look, sk, p, rng)
+        _torso(pen, look, sk, p)
     if "scarf" in has:
         acc.scarf(pen, an, look.accent)
     if "backpack" in has:

@@ -18,14 +18,10 @@ from dataclasses import dataclass
 from PIL import Image, ImageChops, ImageDraw, ImageEnhance
 
 from assistant.image import palette
-from assistant.image import sketch_animal as animal
-from assistant.image import sketch_person as person
-from assistant.image import sketch_props as props
-from assistant.image import sketch_scene as scene_mod
-from assistant.image import sketch_sky as sky
-from assistant.image.sketch_draw import Pen, smooth
-from assistant.image.sketch_look import Look, Scene, resolve
-from assistant.image.sketch_pose import BUILDS, Skeleton, figure_width, skeleton
+from assistant.image.sketch import animal, person, props, scene as scene_mod, sky
+from assistant.image.sketch.draw import Pen, smooth
+from assistant.image.sketch.look import Look, Scene, resolve
+from assistant.image.sketch.pose import BUILDS, Skeleton, figure_width, skeleton
 
 SUPERSAMPLE = 2
 INDOOR = ("classroom", "cafe", "library", "bedroom")

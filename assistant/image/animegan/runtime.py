@@ -36,6 +36,7 @@ from typing import Callable
 import numpy as np
 
 from assistant.errors import UserError
+from assistant.image.animegan.model import load_generator
 
 log = logging.getLogger(__name__)
 
@@ -366,8 +367,6 @@ def choose_runtime(config, generator, onnx_path: Path | None, report: Report | N
 
 def make_engine(config, checkpoint, report: Report | None = None):
     """Load `checkpoint` and return the engine that runs it (runtime chosen per the config)."""
-    from assistant.image.animegan import load_generator
-
     report = report or log.info
     threads, precision = max(1, config.animegan.threads), precision_of(config)
     wanted = config.animegan.runtime
@@ -411,7 +410,7 @@ def build_fast_generator(runtime: str = "openvino", threads: int = 2, precision:
     """
     import torch
 
-    from assistant.image.animegan import Generator
+    from assistant.image.animegan.model import Generator
 
     class FastGenerator(Generator):
         def __init__(self):
