@@ -129,6 +129,10 @@ class ImageConfig:
     # Free the loaded image models after this many idle seconds (gigabytes on a kiosk that
     # waits all night); 0 keeps them loaded. The next picture loads them again.
     release_after_s: float = 600.0
+    # A drawing that reports no progress (a step, or the start after loading the model) for this
+    # many seconds is hung: the watchdog abandons it and says so. Above a cold model load and one
+    # step on the slowest machine; 0 turns the watch off.
+    stall_s: float = 120.0
 
 
 @dataclass
@@ -261,6 +265,7 @@ _RANGES = {
     ("weights", "stall_window_s"): (1, 3600),
     ("weights", "stall_min_bytes"): (1, 1 << 30),
     ("weights", "deadline_s"): (1, 7 * 24 * 3600),
+    ("image", "stall_s"): (0, 3600),
 }
 
 

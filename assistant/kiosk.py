@@ -22,6 +22,8 @@ class Watchdog:
     and reported as a `watchdog` event {worker, stalled_s}.
 
     A worker that finishes on purpose calls `done(name)` so its silence is not mistaken for a hang.
+    A worker with its own limit passes it with each beat (drawing: `[image] stall_s`, because a
+    picture's steps on a CPU come slower than the recognizer's jobs).
     """
 
     def __init__(self, bus, timeout_s: float, restart: Callable[[str], None],
@@ -30,16 +32,28 @@ class Watchdog:
         self.timeout_s = float(timeout_s)
         self.restart = restart
         self._clock = clock
-        self._interval = interval_s if interval_s is not None else max(0.05, min(5.0, self.timeout_s / 4))
+        self._interval_s = interval_s
         self._beats: dict[str, float] = {}
+        self._timeouts: dict[str, float] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._retune = threading.Event()  # a shorter limit arrived: the sleeping loop wakes to re-time
         self._thread: threading.Thread | None = None
         self.restarts: dict[str, int] = {}
 
-    def beat(self, name: str) -> None:
+    def beat(self, name: str, timeout_s: float | None = None) -> None:
         with self._lock:
             self._beats[name] = self._clock()
+            if timeout_s is not None and self._timeouts.get(name) != float(timeout_s):
+                self._timeouts[name] = float(timeout_s)
+                self._retune.set()
+
+    def _interval(self) -> float:
+        if self._interval_s is not None:
+            return self._interval_s
+        with self._lock:
+            shortest = min([self.timeout_s, *self._timeouts.values()])
+        return max(0.05, min(5.0, shortest / 4))
 
     def done(self, name: str) -> None:
         with self._lock:
@@ -49,7 +63,8 @@ class Watchdog:
         """Restart every worker silent for longer than the timeout; returns their names."""
         now = self._clock()
         with self._lock:
-            stalled = [(n, now - t) for n, t in self._beats.items() if now - t > self.timeout_s]
+            stalled = [(n, now - t) for n, t in self._beats.items()
+                       if now - t > self._timeouts.get(n, self.timeout_s)]
             for name, _ in stalled:
                 # Counted as alive again from now: one restart per stall, not one per check.
                 self._beats[name] = now
@@ -70,11 +85,16 @@ class Watchdog:
         return self
 
     def _run(self) -> None:
-        while not self._stop.wait(self._interval):
+        while True:
+            self._retune.wait(self._interval())
+            self._retune.clear()
+            if self._stop.is_set():
+                return
             self.check()
 
     def close(self) -> None:
         self._stop.set()
+        self._retune.set()
         if self._thread is not None:
             self._thread.join(timeout=2)
             self._thread = None

@@ -353,13 +353,17 @@ class Pipeline:
         """Report liveness to a kiosk Watchdog (beat/done); it calls `restart` for a hung worker."""
         self._watchdog = watchdog
         self._asr._watchdog = watchdog
+        watch = getattr(self._dialog, "watch", None)
+        if watch is not None:
+            watch(watchdog)  # drawing is the `generate` worker, with its own deadline
 
     def _beat(self, name: str) -> None:
         if self._watchdog is not None:
             self._watchdog.beat(name)
 
     def restart(self, name: str) -> None:
-        """Replace a hung worker: a fresh recognizer and ASR thread, or a fresh turn thread.
+        """Replace a hung worker: a fresh recognizer and ASR thread, a fresh turn thread, or (for
+        `generate`) the dialog's drawing, abandoned for a fresh artist.
 
         Python cannot kill a thread, so the hung one is abandoned (it is a daemon thread) and
         ends by itself if its call ever returns.
@@ -376,6 +380,8 @@ class Pipeline:
             self._turn_thread = threading.Thread(target=self._turn_loop, args=(self._turn_generation,),
                                                  name="turns", daemon=True)
             self._turn_thread.start()
+        elif name == "generate":
+            self._dialog.abandon_drawing()
 
     # -- failures --------------------------------------------------------------------------
 
@@ -502,16 +508,24 @@ class Session:
         on_speaking = mute if (mute is not None and not config.tts.barge_in) else None
         speaker = create_speaker(config, bus, tts_out, on_speaking=on_speaking)
         gallery = self._attach_gallery(bus) if config.gallery.enabled else None
-        dialog = Dialog(bus, config, artist, speaker, image_out, background=True)
+        dialog = Dialog(bus, config, artist, speaker, image_out, background=True,
+                        new_artist=lambda: Artist(config))
         pipeline = self.pipeline = Pipeline(config, bus, recognizer, dialog, speaker, stop=stop,
                                             one_turn_at_a_time=one_turn_at_a_time,
                                             new_recognizer=lambda: _warm_recognizer(config))
         kiosk = None
+        drawing_watch = None
         if self.kiosk:
             from assistant.kiosk import KioskServices
 
             kiosk = KioskServices(config, bus, restart=pipeline.restart)
             pipeline.watch(kiosk.watchdog)
+        elif config.image.stall_s > 0:
+            from assistant.kiosk import Watchdog
+
+            # Outside a kiosk only drawing is watched: a hung picture must not silence the daemon.
+            drawing_watch = Watchdog(bus, config.image.stall_s, pipeline.restart).start()
+            dialog.watch(drawing_watch)
         blocks = paced(source, bus.origin, config.audio.sample_rate, stop) if realtime else source
         failure: list[BaseException] = []
 
@@ -555,6 +569,8 @@ class Session:
             speaker.close()
             if kiosk is not None:
                 kiosk.close()
+            if drawing_watch is not None:
+                drawing_watch.close()
             restore()
             if gallery is not None:
                 gallery.close()

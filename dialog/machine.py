@@ -3,10 +3,14 @@
     idle ──describe──▶ confirming ──confirm──▶ generating ──done──▶ showing
       ▲                 │  ▲   │ correct/deny/describe/reprompt     │ correct (redraw)
       └──cancel/restart/timeout/error────────────────────────────────┘ describe ─▶ confirming
+                        ▲                     │ stall (the watchdog gave up on a hung drawing)
+                        └─────────────────────┘
 
 Every transition is a `state` event; every interpreted turn an `understood` event; everything
 said goes through the speaker (which emits `say`). Pictures are drawn inline (`chat`) or in a
 worker thread (the daemon), where a cancel or a correction stops the drawing between steps.
+With a watchdog attached (`watch`), drawing is its `generate` worker: a drawing silent for
+`[image] stall_s` is abandoned (`abandon_drawing`) and the same description is offered again.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ TRANSITIONS = [
     ("restart", ["confirming", "generating", "showing"], "idle"),
     ("timeout", ["confirming", "showing"], "idle"),
     ("error", ["confirming", "generating", "showing"], "idle"),
+    ("stall", "generating", "confirming"),
 ]
 
 
@@ -46,7 +51,7 @@ class _Model:
 
 class Dialog:
     def __init__(self, bus: EventBus, config, artist, speaker, out_dir, background: bool = False,
-                 clock=time.monotonic):
+                 clock=time.monotonic, new_artist=None):
         self._bus = bus
         self._config = config
         self._artist = artist
@@ -72,6 +77,12 @@ class Dialog:
         self._cancel = threading.Event()
         self._worker: threading.Thread | None = None
         self._processing = False
+        # Drawing as the watchdog sees it: the threads started and not yet ended or abandoned. A new
+        # drawing waits for a cancelled one to leave the artist, so it shares that one's deadline.
+        self._new_artist = new_artist  # a hung artist keeps its lock: the next drawing needs a fresh one
+        self._watchdog = None
+        self._drawers: set[threading.Thread] = set()
+        self._drawers_lock = threading.Lock()
 
     # ------------------------------------------------------------------ state
     @property
@@ -250,16 +261,30 @@ class Dialog:
         self._bus.emit("generate", prompt=plan.prompt, negative_prompt=plan.negative_prompt,
                        backend=plan.backend, style=plan.style, seed=plan.seed)
         if self._background:
-            self._worker = threading.Thread(target=self._render, args=(plan, record, generation, cancel),
-                                            name="draw", daemon=True)
-            self._worker.start()
+            self._worker = worker = threading.Thread(target=self._render_watched,
+                                                     args=(plan, record, generation, cancel),
+                                                     name="draw", daemon=True)
+            with self._drawers_lock:
+                if not self._drawers:
+                    self._alive()
+                self._drawers.add(worker)
+            worker.start()
         else:
             self._render(plan, record, generation, cancel)
+
+    def _render_watched(self, *args) -> None:
+        try:
+            self._render(*args)
+        finally:
+            self._left()
 
     def _render(self, plan, record: dict, generation: int, cancel: threading.Event) -> None:
         from assistant.image.artist import Cancelled
 
         def progress(step: int, total: int) -> None:
+            with self._drawers_lock:
+                if threading.current_thread() in self._drawers:
+                    self._alive()
             if not cancel.is_set():
                 self._bus.emit("progress", step=step, total=total)
 
@@ -293,6 +318,53 @@ class Dialog:
     def _stop_drawing(self) -> None:
         self._cancel.set()
         self._generation += 1
+
+    # ------------------------------------------------------------------ the watchdog
+    def watch(self, watchdog) -> None:
+        """Report background drawing to a kiosk Watchdog as its `generate` worker (beat/done)."""
+        if self._config.image.stall_s > 0:
+            self._watchdog = watchdog
+
+    def _alive(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.beat("generate", timeout_s=self._config.image.stall_s)
+
+    def _left(self) -> None:
+        """A drawing thread ends: the watch goes on for one still waiting behind it, else stops."""
+        with self._drawers_lock:
+            thread = threading.current_thread()
+            if thread not in self._drawers:
+                return  # abandoned, or drawn inline: the watchdog is done with it
+            self._drawers.discard(thread)
+            if self._watchdog is not None:
+                if self._drawers:
+                    self._watchdog.beat("generate")
+                else:
+                    self._watchdog.done("generate")
+
+    def abandon_drawing(self) -> None:
+        """Give up on a hung drawing (the watchdog's restart for `generate`).
+
+        Python cannot stop a thread: the hung one is cancelled (it stops at its next step if it
+        ever gets there), its late result is ignored, and drawing goes on with a fresh artist,
+        because the hung one holds the old artist's lock. While the person waits for that picture
+        the same description is offered again, so "yes" retries it; if they had moved on (a stop,
+        a new description) nothing is said.
+        """
+        with self._lock:
+            self._stop_drawing()
+            with self._drawers_lock:
+                self._drawers.clear()
+            self._worker = None
+            if self._new_artist is not None:
+                self._artist = self._new_artist()
+            if self._watchdog is not None:
+                self._watchdog.done("generate")
+            if self.state == "generating":
+                self._last_activity = self._clock()
+                self._reprompts = 0
+                self._fire("stall")
+                self._say("drawing_stuck", description=phrasing.describe(self.record, self.lang))
 
     # ------------------------------------------------------------------ housekeeping
     def tick(self) -> None:
