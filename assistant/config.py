@@ -9,13 +9,15 @@ only names what it changes, section by section:
     [vad]
     end_silence_s = 1.0
 
-Unknown sections or keys and values of the wrong type are rejected at start with a message
-naming the key, so a typo never silently falls back to a default.
+Unknown sections or keys, values of the wrong type and numbers outside their declared range are
+rejected at start with one message naming the key, the value and what is allowed, so a typo never
+silently falls back to a default and a bad value never fails later, mid-conversation.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 import types
@@ -31,13 +33,38 @@ def _default_data_dir() -> str:
     return os.path.join(base, "anime-assistant")
 
 
+# -- allowed values, declared next to each field -------------------------------------------------
+# Every numeric option carries its inclusive range (and a step where the consumer needs one) in
+# its field metadata, and every option with a closed set of values its choices, so the check in
+# from_dict and the field it guards can never drift apart. tests/test_config.py asserts that no
+# numeric field lacks a range.
+
+def _num(default, lo, hi, *, step=None, why: str = ""):
+    """A number from `lo` to `hi` inclusive (a multiple of `step` when given); NaN and inf never."""
+    return field(default=default, metadata={"range": (lo, hi), "step": step, "why": why})
+
+
+def _one_of(default, *others, why: str = ""):
+    """`default` or one of `others` (numbers are listed in order in the error message)."""
+    choices = (default, *others)
+    if all(isinstance(c, int) for c in choices):
+        choices = tuple(sorted(choices))
+    return field(default=default, metadata={"choices": choices, "why": why})
+
+
+# SQLite stores the seed in a signed 64-bit INTEGER column; larger seeds would lose the gallery row.
+_SEED_MAX = 2**63 - 1
+# Pillow's own decompression-bomb limit; the configured input limit may not go above it.
+_PIL_MAX_MP = 178.0
+
+
 @dataclass
 class GeneralConfig:
     # Pictures, the gallery database and cached model exports live under this folder.
     data_dir: str = field(default_factory=_default_data_dir)
     # Language used for speech before the person has said anything: "auto", "en" or "zh".
-    language: str = "auto"
-    log_level: str = "warning"
+    language: str = _one_of("auto", "en", "zh")
+    log_level: str = _one_of("warning", "debug", "info", "error")
 
 
 @dataclass
@@ -46,33 +73,35 @@ class AudioConfig:
     input_device: str = ""
     output_device: str = ""
     # The rate everything downstream works at; the microphone is opened at its native rate.
-    sample_rate: int = 16000
-    block_ms: int = 30
+    # whisper is fed this audio as it is and only hears 16 kHz correctly (webrtcvad would also take
+    # 8, 32 or 48 kHz), so this is fixed until the recogniser resamples.
+    sample_rate: int = _one_of(16000, why="whisper listens at 16 kHz")
+    block_ms: int = _num(30, 10, 1000, step=10)
     # Seconds to wait before reopening a microphone that disappeared.
-    reopen_delay_s: float = 2.0
+    reopen_delay_s: float = _num(2.0, 0.05, 600.0)
 
 
 @dataclass
 class VadConfig:
-    aggressiveness: int = 2
-    frame_ms: int = 30
-    preroll_s: float = 0.3
-    end_silence_s: float = 0.7
+    aggressiveness: int = _num(2, 0, 3)
+    frame_ms: int = _one_of(30, 10, 20, why="webrtcvad takes 10, 20 or 30 ms frames")
+    preroll_s: float = _num(0.3, 0.0, 5.0)
+    end_silence_s: float = _num(0.7, 0.1, 10.0)
     # Used instead of end_silence_s when slow_speaker is on (people who pause mid-sentence).
-    relaxed_end_silence_s: float = 1.2
+    relaxed_end_silence_s: float = _num(1.2, 0.1, 10.0)
     slow_speaker: bool = False
     # Shorter voiced bursts are dropped; 0.15 s keeps one-syllable replies such as "对" (~0.2 s).
-    min_speech_s: float = 0.15
-    max_segment_s: float = 15.0
+    min_speech_s: float = _num(0.15, 0.0, 5.0)
+    max_segment_s: float = _num(15.0, 1.0, 120.0)
     # A frame counts as speech only when it is this many dB above the tracked noise floor.
-    energy_margin_db: float = 6.0
+    energy_margin_db: float = _num(6.0, 0.0, 40.0)
     # This much silence after speech starts recognition speculatively (on_pause) while the
     # rest of end_silence_s is confirmed; it is also the silence kept after the last word.
-    pause_s: float = 0.2
+    pause_s: float = _num(0.2, 0.05, 5.0)
     # The noise floor is this percentile of frame energies over the last noise_window_s, so
     # constant noise or music becomes "floor" and stops opening turns.
-    noise_window_s: float = 8.0
-    noise_percentile: float = 10.0
+    noise_window_s: float = _num(8.0, 1.0, 120.0)
+    noise_percentile: float = _num(10.0, 0.0, 100.0)
 
 
 @dataclass
@@ -80,14 +109,14 @@ class AsrConfig:
     # "base" (multilingual, default), "tiny.en", a folder with a CTranslate2 model, or a name in weights/.
     model: str = "base"
     model_path: str = ""
-    compute_type: str = "int8"
+    compute_type: str = _one_of("int8", "int8_float32", "float32", "float16", "int8_float16")
     device: str = "cpu"
-    threads: int = 2
+    threads: int = _num(2, 1, 256)
     languages: list[str] = field(default_factory=lambda: ["en", "zh"])
-    beam_size: int = 1
-    no_speech_threshold: float = 0.6
+    beam_size: int = _num(1, 1, 20)
+    no_speech_threshold: float = _num(0.6, 0.0, 1.0)
     # Below this confidence the assistant asks again instead of guessing.
-    min_confidence: float = 0.35
+    min_confidence: float = _num(0.35, 0.0, 1.0)
     # Offer the attribute vocabulary to the decoder as a prompt.
     vocabulary_prompt: bool = True
 
@@ -95,9 +124,9 @@ class AsrConfig:
 @dataclass
 class TtsConfig:
     # "espeak" drives espeak-ng directly, "pyttsx3" goes through pyttsx3's espeak driver.
-    engine: str = "espeak"
+    engine: str = _one_of("espeak", "pyttsx3")
     # The microphone is ignored while speaking plus this tail, so the assistant never hears itself.
-    tail_s: float = 0.5
+    tail_s: float = _num(0.5, 0.0, 10.0)
     # Speech while the assistant talks stops the reply. The microphone then stays open during
     # replies, so use it only with headphones or an echo-cancelling microphone.
     barge_in: bool = False
@@ -106,33 +135,40 @@ class TtsConfig:
 @dataclass
 class DialogConfig:
     # Seconds of silence in a state before it goes back to idle.
-    confirm_timeout_s: float = 30.0
-    showing_timeout_s: float = 90.0
+    confirm_timeout_s: float = _num(30.0, 1.0, 3600.0)
+    showing_timeout_s: float = _num(90.0, 1.0, 86400.0)
     # Nonsense or silence while confirming: ask again this many times, then give up.
-    max_reprompts: int = 1
+    max_reprompts: int = _num(1, 0, 10)
 
 
 @dataclass
 class ImageConfig:
     # "auto": Stable Diffusion when its weights are present, else the built-in sketch renderer.
-    backend: str = "auto"
+    backend: str = _one_of("auto", "sd", "sketch")
     # Style used when the description names none.
-    default_style: str = "hayao"
+    default_style: str = _one_of("hayao", "shinkai", "paprika", "face_paint")
     # Where pictures are written; empty means <data_dir>/pictures.
     out_dir: str = ""
-    width: int = 512
-    height: int = 512
+    # Stable Diffusion needs multiples of 8 (its latents are 1/8 size); above 2048 a CPU takes hours.
+    width: int = _num(512, 64, 2048, step=8)
+    height: int = _num(512, 64, 2048, step=8)
     # Fixed seed for every picture; -1 derives it from the description, so a description redraws the same.
-    seed: int = -1
+    seed: int = _num(-1, -1, _SEED_MAX)
     # Run AnimeGANv2 over Stable Diffusion's output when its weights are present.
     animegan_after_sd: bool = True
     # Free the loaded image models after this many idle seconds (gigabytes on a kiosk that
     # waits all night); 0 keeps them loaded. The next picture loads them again.
-    release_after_s: float = 600.0
+    release_after_s: float = _num(600.0, 0.0, 7 * 86400.0)
     # A drawing that reports no progress (a step, or the start after loading the model) for this
     # many seconds is hung: the watchdog abandons it and says so. Above a cold model load and one
     # step on the slowest machine; 0 turns the watch off.
-    stall_s: float = 120.0
+    stall_s: float = _num(120.0, 0.0, 3600.0)
+    # Pictures given to `stylize` with more pixels than this are refused before decoding (a
+    # 100-megapixel RGB picture is 300 MB before any filter runs).
+    max_input_megapixels: float = _num(50.0, 0.01, _PIL_MAX_MP)
+    # The toon filter works on a copy no larger than this on its long side and scales the result
+    # back up: its smoothing costs grow with the square of the picture's size.
+    toon_max_side: int = _num(2048, 256, 8192)
 
 
 @dataclass
@@ -142,14 +178,14 @@ class SdConfig:
     # Local original config (v1-inference.yaml) or diffusers config folder for single files.
     single_file_config: str = ""
     scheduler: str = "auto"
-    steps: int = 4
-    guidance_scale: float = 1.0
+    steps: int = _num(4, 1, 200)
+    guidance_scale: float = _num(1.0, 0.0, 30.0)
     device: str = "auto"
     safety_checker: bool = True
     blocked_words: list[str] = field(default_factory=list)
     # CPU threads for torch while drawing; 0 keeps torch's default. On a small shared machine 1 can
     # be many times faster than 2, because busy cores make torch's threads wait on each other.
-    threads: int = 0
+    threads: int = _num(0, 0, 256)
 
 
 @dataclass
@@ -157,49 +193,50 @@ class AnimeganConfig:
     weights_dir: str = ""
     # "auto" benchmarks once and caches the choice (it may pick "openvino", usually the fastest);
     # or "eager", "channels_last", "onnx".
-    runtime: str = "auto"
-    threads: int = 2
+    runtime: str = _one_of("auto", "eager", "channels_last", "onnx", "openvino")
+    threads: int = _num(2, 1, 256)
     # Images larger than this on their long side are processed in overlapping tiles.
-    max_side: int = 1024
-    tile: int = 512
+    max_side: int = _num(1024, 64, 8192)
+    tile: int = _num(512, 64, 4096, step=4)
     # Pixels neighbouring tiles share; blended linearly so tile seams do not show.
-    tile_overlap: int = 64
+    tile_overlap: int = _num(64, 0, 1024)
     # "f32" keeps the reference output; "bf16" lets OpenVINO use bf16 units (AMX/AVX-512) where the
     # CPU has them: about 4x faster, outputs differ by up to ~2e-2 (of the [-1, 1] range).
-    precision: str = "f32"
+    precision: str = _one_of("f32", "bf16")
 
 
 @dataclass
 class WindowConfig:
-    display: str = "window"
+    display: str = _one_of("window", "headless", "none")
     fullscreen: bool = False
-    width: int = 1280
-    height: int = 800
-    fps: int = 30
+    width: int = _num(1280, 160, 7680)
+    height: int = _num(800, 120, 4320)
+    fps: int = _num(30, 5, 240)
     # Folder for headless frames; empty means <data_dir>/frames.
     frames_dir: str = ""
     font: str = ""
     # Headless mode keeps only this many numbered frames (plus latest.png), so a headless kiosk
     # never fills its disk; 0 keeps them all.
-    keep_frames: int = 1000
+    keep_frames: int = _num(1000, 0, 10**9)
 
 
 @dataclass
 class GalleryConfig:
     enabled: bool = True
     # 0 means no limit.
-    keep_newest: int = 0
-    keep_days: float = 0.0
+    keep_newest: int = _num(0, 0, 10**9)
+    keep_days: float = _num(0.0, 0.0, 36500.0)
     keep_audio: bool = False
 
 
 @dataclass
 class KioskConfig:
     enabled: bool = False
-    idle_s: float = 60.0
-    burn_in_shift_s: float = 120.0
-    quit_hold_s: float = 3.0
-    watchdog_s: float = 120.0
+    idle_s: float = _num(60.0, 1.0, 86400.0)
+    # 0 turns the burn-in shift off.
+    burn_in_shift_s: float = _num(120.0, 0.0, 86400.0)
+    quit_hold_s: float = _num(3.0, 0.1, 60.0)
+    watchdog_s: float = _num(120.0, 1.0, 3600.0)
     # A key combination that quits at once (staff with a keyboard), besides holding Esc; "" = none.
     quit_keys: str = "ctrl+shift+q"
 
@@ -216,9 +253,9 @@ class WeightsConfig:
     # A download that gets fewer than stall_min_bytes in any stall_window_s seconds has stalled,
     # and one file may take at most deadline_s in all (a per-read timeout alone lets a server that
     # trickles a byte at a time hold fetch-weights forever).
-    stall_window_s: float = 60.0
-    stall_min_bytes: int = 16384
-    deadline_s: float = 21600.0
+    stall_window_s: float = _num(60.0, 1.0, 3600.0)
+    stall_min_bytes: int = _num(16384, 1, 1 << 30)
+    deadline_s: float = _num(21600.0, 1.0, 7 * 24 * 3600.0)
 
 
 @dataclass
@@ -247,28 +284,6 @@ class Config:
         return Path(__file__).resolve().parent.parent / "weights" / "files"
 
 
-_CHOICES = {
-    ("general", "language"): ("auto", "en", "zh"),
-    ("general", "log_level"): ("debug", "info", "warning", "error"),
-    ("image", "backend"): ("auto", "sd", "sketch"),
-    ("image", "default_style"): ("hayao", "shinkai", "paprika", "face_paint"),
-    ("tts", "engine"): ("espeak", "pyttsx3"),
-    ("animegan", "runtime"): ("auto", "eager", "channels_last", "onnx", "openvino"),
-    ("animegan", "precision"): ("f32", "bf16"),
-    ("window", "display"): ("window", "headless", "none"),
-    ("asr", "compute_type"): ("int8", "int8_float32", "float32", "float16", "int8_float16"),
-}
-_RANGES = {
-    ("vad", "aggressiveness"): (0, 3),
-    ("vad", "frame_ms"): (10, 30),
-    ("audio", "sample_rate"): (8000, 48000),
-    ("weights", "stall_window_s"): (1, 3600),
-    ("weights", "stall_min_bytes"): (1, 1 << 30),
-    ("weights", "deadline_s"): (1, 7 * 24 * 3600),
-    ("image", "stall_s"): (0, 3600),
-}
-
-
 def _check_type(where: str, value, hint):
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
@@ -295,6 +310,27 @@ def _check_type(where: str, value, hint):
     return value
 
 
+def _check_allowed(where: str, value, f: dataclasses.Field) -> None:
+    """The range or choices declared in the field's metadata; one ConfigError naming both."""
+    why = f.metadata.get("why")
+    choices = f.metadata.get("choices")
+    if choices is not None and value not in choices:
+        raise ConfigError(f"config: {where} = {value!r} is not allowed",
+                          "use one of: " + ", ".join(map(repr, choices)) + (f" ({why})" if why else ""))
+    bounds = f.metadata.get("range")
+    if bounds is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return
+    lo, hi = bounds
+    step = f.metadata.get("step")
+    allowed = f"from {lo} to {hi}" + (f" in steps of {step}" if step else "")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"config: {where} = {value!r} is not a finite number", f"use a value {allowed}")
+    if not lo <= value <= hi:
+        raise ConfigError(f"config: {where} = {value!r} is out of range", f"use a value {allowed}")
+    if step and value % step:
+        raise ConfigError(f"config: {where} = {value!r} is not a multiple of {step}", f"use a value {allowed}")
+
+
 def from_dict(data: dict) -> Config:
     """Build a validated Config from a parsed TOML document."""
     cfg = Config()
@@ -307,20 +343,14 @@ def from_dict(data: dict) -> Config:
             raise ConfigError(f"config: [{name}] must be a table", f"write it as a [{name}] section")
         section = getattr(cfg, name)
         hints = typing.get_type_hints(type(section))
+        fields = {f.name: f for f in dataclasses.fields(section)}
         for key, value in table.items():
             where = f"[{name}] {key}"
             if key not in hints:
                 raise ConfigError(f"config: unknown key {where}",
                                   f"use one of the [{name}] keys: " + ", ".join(hints))
             value = _check_type(where, value, hints[key])
-            choices = _CHOICES.get((name, key))
-            if choices and value not in choices:
-                raise ConfigError(f"config: {where} = {value!r} is not allowed",
-                                  "use one of: " + ", ".join(map(repr, choices)))
-            bounds = _RANGES.get((name, key))
-            if bounds and not bounds[0] <= value <= bounds[1]:
-                raise ConfigError(f"config: {where} = {value!r} is out of range",
-                                  f"use a value from {bounds[0]} to {bounds[1]}")
+            _check_allowed(where, value, fields[key])
             setattr(section, key, value)
     return cfg
 
@@ -338,7 +368,8 @@ def load(path: str | os.PathLike | None) -> Config:
         raise ConfigError(f"config file {p} cannot be read ({exc.strerror})",
                           "check the file's permissions") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        # Windows editors (Notepad) start UTF-8 files with a byte-order mark, which TOML forbids.
+        data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise ConfigError(f"config file {p} is not UTF-8 text", "save it as UTF-8 TOML") from None
     except tomllib.TOMLDecodeError as exc:

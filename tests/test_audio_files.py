@@ -10,7 +10,7 @@ import pytest
 import soundfile as sf
 
 from assistant.audio.sources import Block, FileSource, MicSource, Reblocker
-from assistant.audio.wav import load_for_pipeline, read_wav, write_wav
+from assistant.audio.wav import load_for_pipeline, read_wav, stream_for_pipeline, write_wav
 from assistant.config import Config
 from assistant.errors import UserError
 from tests.audio_fixtures import have_espeak, speak, speak_wav, speech_extent
@@ -83,10 +83,16 @@ def _bad_files(d):
     files["headeronly"] = d / "noframes.wav"
     sf.write(str(files["headeronly"]), np.zeros(0, dtype=np.float32), 16000, subtype="PCM_16")
     files["missing"] = d / "missing.wav"
+    # 40 KB of header-says-1-Hz audio: resampled to 16 kHz it used to take gigabytes.
+    files["1 Hz"] = d / "one_hz.wav"
+    sf.write(str(files["1 Hz"]), np.zeros(20000, dtype=np.float32), 1, subtype="PCM_16")
+    files["384 kHz"] = d / "fast.wav"
+    sf.write(str(files["384 kHz"]), np.zeros(3840, dtype=np.float32), 384000, subtype="PCM_16")
     return files
 
 
-@pytest.mark.parametrize("kind", ["corrupt", "empty", "8-bit", "float", "flac", "text", "headeronly", "missing"])
+@pytest.mark.parametrize("kind", ["corrupt", "empty", "8-bit", "float", "flac", "text", "headeronly", "missing",
+                                  "1 Hz", "384 kHz"])
 def test_bad_files_give_one_clear_line(out, kind):
     path = _bad_files(out)[kind]
     for load in (read_wav, load_for_pipeline, lambda p: FileSource([p], Config())):
@@ -96,6 +102,8 @@ def test_bad_files_give_one_clear_line(out, kind):
         assert "\n" not in line and str(path) in line and "fix:" in line, line
         if kind in ("8-bit", "float", "flac"):
             assert "sox" in line  # names how to convert it
+        if kind.endswith("Hz"):
+            assert "8000-192000 Hz" in line and "sox IN.wav -r 16000" in line
 
 
 def test_filesource_plays_files_back_to_back_on_one_clock(out):
@@ -114,6 +122,60 @@ def test_filesource_plays_files_back_to_back_on_one_clock(out):
     first_len = len(load_for_pipeline(a)) / 16000
     start_b, _ = speech_extent(stream[int(first_len * 16000):])
     assert abs(start_b - 0.4) < 0.08
+
+
+@pytest.mark.parametrize("chunk_frames", [1000, 4801, 48000 * 3, 1 << 16])
+def test_streamed_resampling_equals_the_whole_file_resample(out, chunk_frames):
+    x = np.stack([tone(440, 3.0, 48000), tone(1234, 3.0, 48000, amp=0.3)], axis=1)
+    path = write_wav(out / "two_tones.wav", x, 48000)
+    whole = load_for_pipeline(path, 16000)
+    chunks = list(stream_for_pipeline(path, 16000, chunk_frames))
+    assert max(len(c) for c in chunks) <= chunk_frames // 3 + 1000  # a chunk at a time, not the file
+    streamed = np.concatenate(chunks)
+    assert len(streamed) == len(whole)
+    assert np.abs(streamed - whole).max() < 1e-4
+
+
+def test_filesource_blocks_equal_the_whole_file_resampled(out):
+    path = write_wav(out / "t44.wav", tone(700, 2.0, 44100, channels=2), 44100)
+    whole = load_for_pipeline(path, 16000)
+    stream = np.concatenate([b.samples for b in FileSource([path], Config())])
+    assert np.abs(stream[:len(whole)] - whole).max() < 1e-4 and not stream[len(whole):].any()
+
+
+LONG_FILE_SCRIPT = r"""
+import resource, sys
+from assistant.audio.sources import FileSource
+from assistant.config import Config
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+blocks = last = 0
+for block in FileSource([sys.argv[1]], Config()):
+    blocks += 1
+    last = block.start
+print(blocks, last, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024)
+"""
+
+
+def test_long_file_is_read_in_bounded_memory(out):
+    """10 minutes of 48 kHz stereo is 230 MB decoded; reading it must cost a small fraction of that."""
+    import subprocess
+    import sys
+
+    minutes, rate = 10, 48000
+    path = out / "long.wav"
+    with sf.SoundFile(str(path), "w", rate, 2, "PCM_16", format="WAV") as f:
+        silence = np.zeros((rate * 60, 2), dtype=np.float32)
+        for _ in range(minutes):
+            f.write(silence)
+    decoded = minutes * 60 * rate * 2 * 4
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    done = subprocess.run([sys.executable, "-c", LONG_FILE_SCRIPT, str(path)], cwd=root, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    blocks, last, grew = done.stdout.split()
+    assert int(blocks) == minutes * 60 * 1000 // 30  # every block, timestamps to the end
+    assert abs(float(last) - (minutes * 60 - 0.03)) < 1e-6
+    assert int(grew) < decoded / 10, f"peak RSS grew {int(grew) / 1e6:.0f} MB reading a {decoded / 1e6:.0f} MB file"
 
 
 def test_filesource_realtime_paces_blocks_and_closes(out):

@@ -142,3 +142,30 @@ def test_look_at_a_toon_of_a_photo(tmp_path, empty_config):
     proc = stylize(str(src), str(out), "--backend", "toon", config=empty_config)
     assert proc.returncode == 0, proc.stderr
     assert "toon" in proc.stdout and out.is_file()
+
+
+def test_large_picture_is_toon_filtered_at_a_bounded_size_and_keeps_its_size(tmp_path, empty_config):
+    src = tmp_path / "big.jpg"
+    photo(4000, 3000).save(src, quality=85)
+    out = tmp_path / "big_toon.jpg"
+    proc = stylize(str(src), str(out), "--backend", "toon", config=empty_config)
+    assert proc.returncode == 0, proc.stderr
+    notes = proc.stderr.strip().splitlines()
+    assert notes == ["note: scaled 4000x3000 to 2048x1536 for the toon filter "
+                     "(the result is scaled back to 4000x3000)"], proc.stderr
+    with Image.open(out) as im:
+        assert im.size == (4000, 3000)
+
+
+def test_picture_over_the_input_limit_is_refused_before_decoding(tmp_path, empty_config):
+    cfg = tmp_path / "small_limit.toml"
+    cfg.write_text(empty_config.read_text() + "[image]\nmax_input_megapixels = 1.0\n")
+    src = tmp_path / "two_mp.png"
+    photo(1600, 1250).save(src)
+    line = one_error_line(stylize(str(src), str(tmp_path / "o.png"), "--backend", "toon", config=cfg))
+    assert "1600x1250 (2.0 megapixels)" in line and "1-megapixel limit" in line
+    assert "[image] max_input_megapixels" in line
+    assert not (tmp_path / "o.png").exists()
+    # The same picture under the limit goes through.
+    cfg.write_text(empty_config.read_text() + "[image]\nmax_input_megapixels = 2.0\n")
+    assert stylize(str(src), str(tmp_path / "o.png"), "--backend", "toon", config=cfg).returncode == 0

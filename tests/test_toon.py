@@ -80,3 +80,26 @@ def test_toon_takes_every_mode(mode):
         assert out.mode == "RGB"
     if mode == "I;16":  # scaled down from 16 bits, not clipped to white
         assert np.asarray(out).mean() < 230
+
+
+def test_large_picture_is_filtered_at_the_working_size_and_scaled_back():
+    src = photo(1024, 768).convert("RGBA")
+    src.putalpha(Image.linear_gradient("L").resize(src.size))
+    said = []
+    out = toon(src, max_side=512, report=said.append)
+    assert out.size == src.size and out.mode == "RGBA"
+    assert said == ["scaled 1024x768 to 512x384 for the toon filter (the result is scaled back to 1024x768)"]
+    # Alpha is the original's, at full resolution, not a scaled copy.
+    assert np.array_equal(np.asarray(out.getchannel("A")), np.asarray(src.getchannel("A")))
+    # The scaled-back cartoon looks like the one filtered at full size: same flat colours, same ink.
+    full = np.asarray(toon(src, max_side=4096).convert("RGB")).astype(np.int32)
+    diff = np.abs(np.asarray(out.convert("RGB")).astype(np.int32) - full)
+    assert diff.mean() < 6 and np.median(diff) <= 2
+
+
+def test_picture_within_the_working_size_is_not_scaled():
+    said = []
+    src = photo(200, 120)
+    out = toon(src, max_side=200, report=said.append)
+    assert said == [] and out.size == src.size
+    assert np.array_equal(np.asarray(out), np.asarray(toon(src)))

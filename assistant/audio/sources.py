@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.audio.streams import abort_quietly
-from assistant.audio.wav import check_wav, load_for_pipeline
+from assistant.audio.wav import check_wav, stream_for_pipeline
 from assistant.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,8 @@ class Reblocker:
 class FileSource:
     """WAV files played back to back as one stream; the audio clock runs on across files.
 
+    Files are read and resampled a chunk at a time, so hours of audio cost the memory of a chunk.
+
     realtime=True paces the blocks at their natural speed (the `listen --realtime` mode and the
     idle-CPU benchmark); otherwise blocks come as fast as the consumer takes them.
     """
@@ -88,20 +90,11 @@ class FileSource:
 
     def __iter__(self):
         n = int(self.rate * self.block_ms / 1000)
-        pending = np.zeros(0, dtype=np.float32)
         emitted = 0
         wall0 = time.monotonic()
-        for index, path in enumerate(self.paths):
-            if self._closed.is_set():
-                return
-            audio = load_for_pipeline(path, self.rate)
-            data = np.concatenate([pending, audio]) if pending.size else audio
-            last_file = index == len(self.paths) - 1
-            whole = len(data) // n
-            if last_file and len(data) % n:
-                data = np.concatenate([data, np.zeros(n - len(data) % n, dtype=np.float32)])
-                whole += 1
-            for i in range(whole):
+        blocks = self._blocks(n)
+        try:
+            for block in blocks:
                 if self._closed.is_set():
                     return
                 start = emitted / self.rate
@@ -110,9 +103,27 @@ class FileSource:
                     delay = wall0 + start + self.block_ms / 1000 - time.monotonic()
                     if delay > 0 and self._closed.wait(delay):
                         return
-                yield Block(data[i * n:(i + 1) * n].copy(), start)
+                yield Block(block, start)
                 emitted += n
-            pending = data[whole * n:]
+        finally:
+            blocks.close()  # closes the file being read now, not whenever the collector runs
+
+    def _blocks(self, n: int):
+        """n-sample blocks of all files as one stream, read a chunk at a time; the last is padded."""
+        pending = np.zeros(0, dtype=np.float32)
+        for path in self.paths:
+            for chunk in stream_for_pipeline(path, self.rate):
+                if self._closed.is_set():
+                    return
+                data = np.concatenate([pending, chunk]) if pending.size else chunk
+                whole = len(data) // n
+                for i in range(whole):
+                    yield data[i * n:(i + 1) * n].copy()
+                pending = data[whole * n:]
+        if pending.size:
+            tail = np.zeros(n, dtype=np.float32)
+            tail[:pending.size] = pending
+            yield tail
 
     def close(self):
         self._closed.set()

@@ -85,14 +85,18 @@ def _dest(wdir: Path, model: registry.Model, f: registry.ModelFile) -> Path:
 
 
 def _limits(args, config) -> download.Limits:
-    from assistant.config import _RANGES
+    import dataclasses
 
+    from assistant.config import WeightsConfig
+
+    # The flags obey the same ranges as the [weights] keys they stand in for.
+    ranges = {f.name: f.metadata["range"] for f in dataclasses.fields(WeightsConfig) if "range" in f.metadata}
     w = config.weights
     chosen = {"deadline_s": getattr(args, "deadline", None), "stall_window_s": getattr(args, "stall_window", None),
               "stall_min_bytes": getattr(args, "stall_bytes", None)}
     flags = {"deadline_s": "--deadline", "stall_window_s": "--stall-window", "stall_min_bytes": "--stall-bytes"}
     for key, value in chosen.items():
-        low, high = _RANGES[("weights", key)]
+        low, high = ranges[key]
         if value is not None and not low <= value <= high:
             raise UserError(f"fetch-weights: {flags[key]} {value:g} is out of range", f"use a value from {low} to {high}")
     pick = {k: (v if v is not None else getattr(w, k)) for k, v in chosen.items()}

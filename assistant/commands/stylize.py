@@ -70,7 +70,7 @@ def run(args, config) -> int:
     style = args.style or config.image.default_style
     out_path = Path(args.output).expanduser()
     _format_for(out_path)  # a bad OUT fails before any slow work
-    image = loading.open_picture(Path(args.input).expanduser())
+    image = loading.open_picture(Path(args.input).expanduser(), config.image.max_input_megapixels)
 
     backend = args.backend
     if backend is None:
@@ -92,7 +92,8 @@ def run(args, config) -> int:
     else:
         from assistant.image import toon
 
-        result = toon.toon(image)
+        result = toon.toon(image, max_side=config.image.toon_max_side,
+                           report=lambda line: _note("note: " + line))
         what = "toon"
     seconds = time.perf_counter() - started
     write_picture(result, out_path, {"backend": backend, "style": style if backend == "animegan" else "toon",

@@ -25,8 +25,23 @@ _WIDE = {"I;16", "I;16L", "I;16B", "I;16N", "I", "F"}
 _ORIENTATION = 0x0112  # EXIF tag
 
 
-def open_picture(path: str | os.PathLike) -> Image.Image:
-    """Open and fully decode the picture at `path`, the right way up; UserError if it cannot be."""
+# Pillow refuses pictures above this many megapixels itself (twice its MAX_IMAGE_PIXELS).
+PIL_LIMIT_MP = 2 * Image.MAX_IMAGE_PIXELS / 1e6 if Image.MAX_IMAGE_PIXELS else float("inf")
+LIMIT_KEY = "[image] max_input_megapixels"
+
+
+def _too_big(p: Path, size: tuple[int, int] | None, limit_mp: float) -> UserError:
+    shape = f"{size[0]}x{size[1]} ({size[0] * size[1] / 1e6:.1f} megapixels)" if size else "too large"
+    return UserError(f"input picture {p} is {shape}, more than the {limit_mp:g}-megapixel limit",
+                     f"scale it down first, or raise {LIMIT_KEY} (at most {int(PIL_LIMIT_MP)})")
+
+
+def open_picture(path: str | os.PathLike, max_megapixels: float | None = None) -> Image.Image:
+    """Open and fully decode the picture at `path`, the right way up; UserError if it cannot be.
+
+    A picture with more than `max_megapixels` is refused from its header, before it is decoded,
+    so an oversized upload costs neither the memory nor the minutes.
+    """
     p = Path(path)
     fix = "give the path of a readable picture file (PNG, JPEG, WebP, GIF, TIFF, BMP)"
     if not p.exists():
@@ -37,13 +52,14 @@ def open_picture(path: str | os.PathLike) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(p) as im:
+                if max_megapixels is not None and im.width * im.height > max_megapixels * 1e6:
+                    raise _too_big(p, im.size, max_megapixels)
                 im.load()  # decode now, so truncated files fail here and not halfway through
                 image = ImageOps.exif_transpose(im)
                 if image is im:
                     image = im.copy()
     except Image.DecompressionBombError:
-        raise UserError(f"input picture {p} has too many pixels to process safely",
-                        "scale it down below about 170 megapixels first") from None
+        raise _too_big(p, None, min(max_megapixels or PIL_LIMIT_MP, PIL_LIMIT_MP)) from None
     except UnidentifiedImageError:
         raise UserError(f"input {p} is not a picture Pillow can read", fix) from None
     except PermissionError:

@@ -9,10 +9,16 @@ The look of hand-painted cels comes from three things, done in this order:
 3. ink: dark lines along the edges of the smoothed picture (a soft-thresholded difference of
    Gaussians, which draws outlines but ignores gentle shading).
 
-Parameters are tuned for a 512-pixel picture and scaled with the picture's size.
+Parameters are tuned for a 512-pixel picture and scaled with the picture's size. The bilateral
+filter's window grows with the picture, so its cost grows with the square of the pixel count (a
+6000x6000 photo took over five minutes); pictures larger than `max_side` are therefore filtered as
+a downscaled copy and the result scaled back up, which keeps time and memory proportional to a
+bounded working size. The cartoon look has no fine detail for the upscaling to lose.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 from PIL import Image
@@ -28,6 +34,8 @@ VIVID = 1.45
 CHROMA_STEP = 10.0
 INK_THRESHOLD = 2.0
 INK_SOFTNESS = 5.0
+# Long side of the largest picture filtered at full size (config.image.toon_max_side).
+MAX_SIDE = 2048
 
 
 def _smooth(bgr, cv2, scale: float):
@@ -75,8 +83,22 @@ def _ink(smooth_bgr, cv2, scale: float) -> np.ndarray:
     return np.clip(1.0 - (-dog - INK_THRESHOLD) / INK_SOFTNESS, 0.0, 1.0)
 
 
-def toon(image: Image.Image) -> Image.Image:
-    """`image` (any mode, any size) as a flat-coloured, ink-lined cartoon; same size, alpha kept."""
+def working_size(width: int, height: int, max_side: int) -> tuple[int, int]:
+    """(width, height) scaled down, aspect kept, so the long side is at most `max_side`."""
+    long_side = max(width, height)
+    if long_side <= max_side:
+        return width, height
+    k = max_side / long_side
+    return max(1, round(width * k)), max(1, round(height * k))
+
+
+def toon(image: Image.Image, max_side: int = MAX_SIDE,
+         report: Callable[[str], None] | None = None) -> Image.Image:
+    """`image` (any mode, any size) as a flat-coloured, ink-lined cartoon; same size, alpha kept.
+
+    Pictures whose long side exceeds `max_side` are filtered at that size and scaled back up;
+    `report` (if given) is told so in one line.
+    """
     try:
         import cv2
     except ImportError:
@@ -88,6 +110,21 @@ def toon(image: Image.Image) -> Image.Image:
     h, w = arr.shape[:2]
     if min(h, w) < 8:  # too small for any filter to mean anything
         return loading.join_alpha(rgb.copy(), alpha)
+    ww, wh = working_size(w, h, max_side)
+    if (ww, wh) != (w, h):
+        if report is not None:
+            report(f"scaled {w}x{h} to {ww}x{wh} for the toon filter (the result is scaled back to {w}x{h})")
+        arr = cv2.resize(arr, (ww, wh), interpolation=cv2.INTER_AREA)
+    out = _filter(arr, cv2)
+    if (ww, wh) != (w, h):
+        out = cv2.resize(out, (w, h), interpolation=cv2.INTER_CUBIC)
+    # Alpha stays the original's, at full resolution.
+    return loading.join_alpha(Image.fromarray(out, "RGB"), alpha)
+
+
+def _filter(arr: np.ndarray, cv2) -> np.ndarray:
+    """The cartoon of an 8-bit RGB array, same shape."""
+    h, w = arr.shape[:2]
     scale = max(h, w) / 512.0
     bgr = cv2.cvtColor(arr, cv2.COLOR_RGB2BGR)
     smooth = _smooth(bgr, cv2, scale)
@@ -102,5 +139,4 @@ def toon(image: Image.Image) -> Image.Image:
     paper = _ink(smooth, cv2, scale)
     ink_colour = np.array([25, 20, 30], np.float32)  # a soft dark, not pure black
     out = flat * paper[..., None] + ink_colour * (1.0 - paper[..., None])
-    result = Image.fromarray(np.clip(out + 0.5, 0, 255).astype(np.uint8), "RGB")
-    return loading.join_alpha(result, alpha)
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
