@@ -1,7 +1,9 @@
 """The event stream: everything the assistant does is an event, and every component listens here.
 
-Events are plain dicts with at least "t" (seconds since the session started) and "type", exactly
-the JSON objects of the interface spec. Subscribers run synchronously in the emitting thread, in
+Events are the typed classes of `dialog/events.py`, one frozen dataclass per type; `to_dict()`
+gives exactly the JSON object of the interface spec. The bus stamps each with "t" (seconds since
+the session started) and hands the stamped event to every subscriber, which dispatches on its
+class. Subscribers run synchronously in the emitting thread, in
 the order they subscribed; a subscriber that needs its own thread (the window) hands events to a
 queue. A failing subscriber never breaks the emitter, but it is never silent either: every
 failure is counted, stderr hears of it at once and again at most every REPEAT_S while it goes on,
@@ -20,8 +22,9 @@ from dataclasses import dataclass
 from typing import Callable, TextIO
 
 from assistant.errors import UserError
+from dialog import events as ev
+from dialog.events import Event
 
-Event = dict
 Subscriber = Callable[[Event], None]
 
 REPEAT_S = 30.0  # a sink failing on every event is reported again this often, never once and then silent
@@ -85,8 +88,11 @@ class EventBus:
             if fn in self._subscribers:
                 self._subscribers.remove(fn)
 
-    def emit(self, type: str, **fields) -> Event:
-        event = {"t": round(self.now(), 3), "type": type, **fields}
+    def emit(self, event: Event | str, **fields) -> Event:
+        """Stamp `event` with the session time, hand it to every subscriber, return it stamped."""
+        if isinstance(event, str):  # transitional: emitters still naming the type as a string
+            event = ev.from_dict({"type": event, **fields})
+        event = event.stamped(round(self.now(), 3))
         with self._lock:
             subscribers = list(self._subscribers)
             for fn in subscribers:
@@ -127,7 +133,7 @@ class EventBus:
         if important and not getattr(self._reporting, "active", False):
             self._reporting.active = True
             try:
-                self.emit("error", stage=getattr(exc, "stage", "events"), message=exc.line())
+                self.emit(ev.Error(stage=getattr(exc, "stage", "events"), message=exc.line()))
             finally:
                 self._reporting.active = False
 
@@ -158,7 +164,7 @@ class JsonLinesSink:
         self.failed = False
 
     def __call__(self, event: Event) -> None:
-        line = json.dumps(event, ensure_ascii=False)
+        line = json.dumps(event.to_dict(), ensure_ascii=False)
         with self._lock:
             try:
                 self._stream.write(line + "\n")
@@ -189,16 +195,27 @@ class JsonLinesSink:
 
 
 class Recorder:
-    """Keeps every event in memory: for tests and for commands that summarise a session."""
+    """Keeps every event in memory: for tests and for commands that summarise a session.
+
+    `typed` holds the events as emitted; `events` and `of_type(name)` give the JSON objects of
+    the stream (what an --events file holds), `of_type(cls)` the typed events of one class.
+    """
 
     def __init__(self):
-        self.events: list[Event] = []
+        self.typed: list[Event] = []
         self._lock = threading.Lock()
 
     def __call__(self, event: Event) -> None:
         with self._lock:
-            self.events.append(event)
+            self.typed.append(event)
 
-    def of_type(self, type: str) -> list[Event]:
+    @property
+    def events(self) -> list[dict]:
         with self._lock:
-            return [e for e in self.events if e["type"] == type]
+            return [e.to_dict() for e in self.typed]
+
+    def of_type(self, kind: str | type) -> list:
+        with self._lock:
+            if isinstance(kind, str):
+                return [e.to_dict() for e in self.typed if e.type == kind]
+            return [e for e in self.typed if isinstance(e, kind)]
