@@ -27,6 +27,7 @@ from pathlib import Path
 from assistant.errors import UserError
 from assistant.events import SinkError
 from assistant.outputs import create_temp
+from dialog import events as ev
 
 DB_NAME = "gallery.sqlite3"
 BUSY_TIMEOUT_MS = 10000
@@ -76,9 +77,13 @@ class PictureRecord:
         return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.created))
 
     def caption(self) -> str:
-        from assistant.window.view_state import caption_for
+        """The picture's description in the speaker's language, as the dialog said it."""
+        from dialog.phrasing import describe
 
-        return caption_for(self.attributes, self.language or "en")
+        try:
+            return describe(self.attributes, self.language or "en")
+        except Exception:  # noqa: BLE001 - a row written by an older version must still list
+            return ", ".join(str(v) for v in self.attributes.values())
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -299,30 +304,29 @@ class Gallery:
         self._bus = bus
         bus.subscribe(self._on_event)
 
-    def _on_event(self, e: dict) -> None:
-        kind = e.get("type")
+    def _on_event(self, e: ev.Event) -> None:
         p = self._pending
-        if kind == "transcript":
-            p["last_transcript"] = str(e.get("text", ""))
-            p["last_lang"] = str(e.get("lang", "") or "")
-            p["last_audio"] = e.get("audio_path")
-        elif kind == "understood":
+        if isinstance(e, ev.Transcript):
+            p["last_transcript"] = str(e.text or "")
+            p["last_lang"] = str(e.lang or "")
+            p["last_audio"] = e.audio_path
+        elif isinstance(e, ev.Understood):
             # The words that described or corrected the picture, not the final "yes".
-            if e.get("intent") in ("describe", "correct") and "last_transcript" in p:
+            if e.intent in ("describe", "correct") and "last_transcript" in p:
                 p["transcript"] = p["last_transcript"]
                 p["language"] = p.get("last_lang", "")
                 p["audio"] = p.get("last_audio")
-        elif kind == "say":
+        elif isinstance(e, ev.Say):
             # The assistant answers in the speaker's language: the fallback when no transcript
             # carried one (typed turns in `chat`).
-            p["say_lang"] = str(e.get("lang", "") or "")
-        elif kind == "generate":
-            for key in ("prompt", "negative_prompt", "backend", "style", "seed"):
-                p[key] = e.get(key)
-        elif kind == "image":
+            p["say_lang"] = str(e.lang or "")
+        elif isinstance(e, ev.Generate):
+            p.update(prompt=e.prompt, negative_prompt=e.negative_prompt, backend=e.backend, style=e.style,
+                     seed=e.seed)
+        elif isinstance(e, ev.Image):
             self._record_image(e)
 
-    def _record_image(self, e: dict) -> None:
+    def _record_image(self, e: ev.Image) -> None:
         p = self._pending
         try:
             try:
@@ -331,20 +335,20 @@ class Gallery:
                 # The picture is still recorded, without its recording; say what was not kept.
                 audio = None
                 if self._bus is not None:
-                    self._bus.emit("error", stage="gallery",
-                                   message=f"the recorded description could not be kept in "
-                                           f"{self.path.parent / 'audio'} ({exc.strerror or exc})")
-            self.add(e.get("path", ""), attributes=e.get("attributes") or {},
+                    self._bus.emit(ev.Error(stage="gallery",
+                                            message=f"the recorded description could not be kept in "
+                                                    f"{self.path.parent / 'audio'} ({exc.strerror or exc})"))
+            self.add(e.path or "", attributes=e.attributes or {},
                      transcript=p.get("transcript", p.get("last_transcript", "")),
                      language=p.get("language") or p.get("last_lang") or p.get("say_lang", ""),
                      prompt=p.get("prompt") or "", negative_prompt=p.get("negative_prompt") or "",
-                     backend=e.get("backend") or p.get("backend") or "", style=e.get("style") or p.get("style") or "",
-                     seed=p.get("seed"), seconds=e.get("seconds"), audio_path=audio)
+                     backend=e.backend or p.get("backend") or "", style=e.style or p.get("style") or "",
+                     seed=p.get("seed"), seconds=e.seconds, audio_path=audio)
         except (sqlite3.Error, OSError, UserError) as exc:
             # Raised to the bus: it counts the loss, reports it and the command's exit status says so.
             reason = exc.line() if isinstance(exc, UserError) else (getattr(exc, "strerror", None) or str(exc))
             raise SinkError(f"gallery:{self.path}",
-                            f"the gallery {self.path} could not record the picture {e.get('path', '')} ({reason})",
+                            f"the gallery {self.path} could not record the picture {e.path or ''} ({reason})",
                             "free space on its disk or make [general] data_dir writable; the picture file "
                             "itself is kept", stage="gallery") from None
         finally:

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from dialog import events as ev
+
 log = logging.getLogger(__name__)
 
 
@@ -71,11 +73,11 @@ class Watchdog:
         for name, silent in stalled:
             self.restarts[name] = self.restarts.get(name, 0) + 1
             log.warning("watchdog: %s silent for %.1f s, restarting it", name, silent)
-            self.bus.emit("watchdog", worker=name, stalled_s=round(silent, 1))
+            self.bus.emit(ev.Watchdog(worker=name, stalled_s=round(silent, 1)))
             try:
                 self.restart(name)
             except Exception as exc:  # noqa: BLE001 - a failed restart is reported, the watchdog lives on
-                self.bus.emit("error", stage="watchdog", message=f"could not restart {name}: {exc}")
+                self.bus.emit(ev.Error(stage="watchdog", message=f"could not restart {name}: {exc}"))
         return [n for n, _ in stalled]
 
     def start(self) -> "Watchdog":
@@ -152,22 +154,21 @@ class DailySummary:
     def _day(self) -> str:
         return time.strftime("%Y-%m-%d", time.localtime(self._clock()))
 
-    def _on_event(self, e: dict) -> None:
-        kind = e.get("type")
-        if kind == "summary":
+    def _on_event(self, e: ev.Event) -> None:
+        if isinstance(e, ev.Summary):
             return
         self.roll()
         with self._lock:
             c = self.counts
-            if kind == "transcript":
+            if isinstance(e, ev.Transcript):
                 c.turns += 1
-            elif kind == "image":
+            elif isinstance(e, ev.Image):
                 c.pictures += 1
-            elif kind == "error":
+            elif isinstance(e, ev.Error):
                 c.errors += 1
-                stage = str(e.get("stage") or "other")
+                stage = str(e.stage or "other")
                 c.error_stages[stage] = c.error_stages.get(stage, 0) + 1
-            elif kind == "watchdog":
+            elif isinstance(e, ev.Watchdog):
                 c.restarts += 1
 
     def roll(self) -> str | None:
@@ -184,8 +185,8 @@ class DailySummary:
         self.lines.append(line)
         log.info("%s", line)
         self._sink(line)
-        self.bus.emit("summary", day=counts.day, turns=counts.turns, pictures=counts.pictures,
-                      errors=counts.errors, partial=partial)
+        self.bus.emit(ev.Summary(day=counts.day, turns=counts.turns, pictures=counts.pictures,
+                                 errors=counts.errors, partial=partial))
         return line
 
     def close(self) -> str:

@@ -2,49 +2,90 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
 from typing import TextIO
 
+from dialog import events as ev
 
-def _fmt(event: dict) -> str | None:
-    kind = event["type"]
-    if kind == "state":
-        return f"state      {event['from']} -> {event['to']} ({event['trigger']})"
-    if kind == "speech":
-        return f"speech     {event['start']:.2f}s - {event['end']:.2f}s"
-    if kind == "transcript":
-        return (f"heard      [{event.get('lang')}] {event.get('text')!s}  "
-                f"(confidence {event.get('confidence', 0):.2f}, {event.get('asr_seconds', 0):.2f}s)")
-    if kind == "understood":
-        changed = ", ".join(event.get("changed") or []) or "-"
-        attrs = ", ".join(f"{k}={v}" for k, v in (event.get("attributes") or {}).items())
-        return f"understood {event['intent']}: {attrs or '(nothing)'}  [changed: {changed}]"
-    if kind == "say":
-        where = f"  -> {event['audio_path']}" if event.get("audio_path") else ""
-        return f"say        [{event.get('lang')}] {event.get('text')}{where}"
-    if kind == "generate":
-        return f"generate   {event['backend']} / {event['style']} / seed {event['seed']}"
-    if kind == "progress":
-        total = event.get("total") or 1
-        if event.get("step") not in (total,):
-            return None  # only the end of each drawing, to keep the timeline short
-        return f"progress   {event['step']}/{total}"
-    if kind == "image":
-        return f"image      {event['path']}  ({event['backend']}, {event['seconds']:.2f}s)"
-    if kind == "error":
-        return f"error      {event.get('stage')}: {event.get('message')}"
-    if kind == "ignored":
-        heard = f" ({event['text']!r})" if event.get("text") else ""
-        return f"ignored    {event.get('start', 0):.2f}s - {event.get('end', 0):.2f}s: {event.get('reason')}{heard}"
-    if kind == "barge_in":
-        return "barge-in   the person spoke over the reply; reply stopped"
-    if kind == "watchdog":
-        return f"watchdog   restarted {event.get('worker')} (stalled {event.get('stalled_s')} s)"
-    if kind == "summary":
-        return (f"summary    {event.get('day')}: {event.get('turns')} turns, {event.get('pictures')} pictures, "
-                f"{event.get('errors')} errors")
-    return None
+
+@functools.singledispatch
+def _fmt(event: ev.Event) -> str | None:
+    return None  # types the timeline does not show (level, listening, ...)
+
+
+@_fmt.register
+def _(e: ev.State) -> str:
+    return f"state      {e.source} -> {e.to} ({e.trigger})"
+
+
+@_fmt.register
+def _(e: ev.Speech) -> str:
+    return f"speech     {e.start:.2f}s - {e.end:.2f}s"
+
+
+@_fmt.register
+def _(e: ev.Transcript) -> str:
+    return (f"heard      [{e.lang}] {e.text!s}  "
+            f"(confidence {e.confidence or 0:.2f}, {e.asr_seconds or 0:.2f}s)")
+
+
+@_fmt.register
+def _(e: ev.Understood) -> str:
+    changed = ", ".join(e.changed or []) or "-"
+    attrs = ", ".join(f"{k}={v}" for k, v in (e.attributes or {}).items())
+    return f"understood {e.intent}: {attrs or '(nothing)'}  [changed: {changed}]"
+
+
+@_fmt.register
+def _(e: ev.Say) -> str:
+    where = f"  -> {e.audio_path}" if e.audio_path else ""
+    return f"say        [{e.lang}] {e.text}{where}"
+
+
+@_fmt.register
+def _(e: ev.Generate) -> str:
+    return f"generate   {e.backend} / {e.style} / seed {e.seed}"
+
+
+@_fmt.register
+def _(e: ev.Progress) -> str | None:
+    total = e.total or 1
+    if e.step != total:
+        return None  # only the end of each drawing, to keep the timeline short
+    return f"progress   {e.step}/{total}"
+
+
+@_fmt.register
+def _(e: ev.Image) -> str:
+    return f"image      {e.path}  ({e.backend}, {e.seconds:.2f}s)"
+
+
+@_fmt.register
+def _(e: ev.Error) -> str:
+    return f"error      {e.stage}: {e.message}"
+
+
+@_fmt.register
+def _(e: ev.Ignored) -> str:
+    heard = f" ({e.text!r})" if e.text else ""
+    return f"ignored    {e.start or 0:.2f}s - {e.end or 0:.2f}s: {e.reason}{heard}"
+
+
+@_fmt.register
+def _(e: ev.BargeIn) -> str:
+    return "barge-in   the person spoke over the reply; reply stopped"
+
+
+@_fmt.register
+def _(e: ev.Watchdog) -> str:
+    return f"watchdog   restarted {e.worker} (stalled {e.stalled_s} s)"
+
+
+@_fmt.register
+def _(e: ev.Summary) -> str:
+    return f"summary    {e.day}: {e.turns} turns, {e.pictures} pictures, {e.errors} errors"
 
 
 class Timeline:
@@ -54,10 +95,10 @@ class Timeline:
         self._stream = stream or sys.stdout
         self._lock = threading.Lock()
 
-    def __call__(self, event: dict) -> None:
+    def __call__(self, event: ev.Event) -> None:
         line = _fmt(event)
         if line is None:
             return
         with self._lock:
-            self._stream.write(f"{event['t']:8.2f}  {line}\n")
+            self._stream.write(f"{event.t:8.2f}  {line}\n")
             self._stream.flush()

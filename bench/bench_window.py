@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from dialog import events as ev
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -84,12 +85,12 @@ def run_condition(name: str, load, seconds: float, fps: int) -> tuple[list, list
     steps_done = [0]
 
     def worker():
-        bus.emit("understood", intent="confirm", changed=[],
+        bus.emit(ev.Understood(intent="confirm", changed=[],
                  attributes={"subject": "girl", "hair_color": "blue", "outfit": "dress", "outfit_color": "red",
-                             "setting": "cherry blossoms"})
+                             "setting": "cherry blossoms"}))
         total = 20
         while not stop.is_set():
-            bus.emit("generate", prompt="1girl", negative_prompt="", backend="sketch", style="hayao", seed=1)
+            bus.emit(ev.Generate(prompt="1girl", negative_prompt="", backend="sketch", style="hayao", seed=1))
             for step in range(1, total + 1):
                 if stop.is_set():
                     break
@@ -98,7 +99,7 @@ def run_condition(name: str, load, seconds: float, fps: int) -> tuple[list, list
                 else:
                     load(step)
                 steps_done[0] += 1
-                bus.emit("progress", step=step, total=total)
+                bus.emit(ev.Progress(step=step, total=total))
 
     threading.Thread(target=worker, daemon=True).start()
     threading.Timer(seconds, stop.set).start()

@@ -189,7 +189,7 @@ class Level(Event):
 
     type: ClassVar[str] = "level"
     rms_db: float
-    muted: bool
+    muted: bool = False
 
 
 @dataclass(frozen=True)

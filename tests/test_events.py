@@ -12,6 +12,7 @@ import pytest
 
 from assistant.events import EventBus, JsonLinesSink, Recorder, SinkError
 from assistant.outputs import exit_status, open_events_file
+from dialog import events as ev
 
 ROOT = Path(__file__).resolve().parent.parent
 needs_dev_full = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full (not Linux)")
@@ -28,7 +29,7 @@ def test_a_full_disk_is_reported_at_once_again_later_and_as_an_error_event(monke
     bus.subscribe(sink)
     bus.subscribe(recorder)
     for i in range(5):
-        bus.emit("speech", start=i, end=i + 1)
+        bus.emit(ev.Speech(start=i, end=i + 1))
     warnings = err.getvalue().strip().splitlines()
     assert len(warnings) == 1, warnings
     assert "the event log /dev/full could not be written (No space left on device)" in warnings[0]
@@ -37,7 +38,7 @@ def test_a_full_disk_is_reported_at_once_again_later_and_as_an_error_event(monke
     assert len(errors) == 1 and errors[0]["stage"] == "events" and "/dev/full" in errors[0]["message"]
     # Still failing later: said again, with the count, not silent.
     monkeypatch.setattr(events, "REPEAT_S", 0.0)
-    bus.emit("speech", start=9, end=10)
+    bus.emit(ev.Speech(start=9, end=10))
     again = err.getvalue().strip().splitlines()[1:]
     assert again and "still failing" in again[0]
     (failure,) = bus.failures
@@ -62,7 +63,7 @@ def test_a_failing_consumer_is_counted_never_breaks_the_others_and_sets_the_stat
     bus.subscribe(broken)
     bus.subscribe(recorder)
     for _ in range(3):
-        bus.emit("image", path="x.png")
+        bus.emit(ev.Image(path="x.png", backend="sketch", style="hayao", seconds=0.1, attributes={}))
     assert len(recorder.events) == 3  # no error events for a non-storing consumer, and nothing lost
     assert len(err.getvalue().splitlines()) == 1 and "broken" in err.getvalue()
     assert bus.failures[0].count == 3 and not bus.lost_something()
@@ -88,10 +89,10 @@ def test_a_full_gallery_keeps_the_session_going_and_says_what_was_lost(tmp_path)
     g.subscribe(bus)
     bus.subscribe(recorder)
     for i in range(40):
-        bus.emit("transcript", text="a girl with blue hair " * 40, lang="en", confidence=0.9, asr_seconds=0.1)
-        bus.emit("understood", intent="describe", attributes={"subject": "girl"}, changed=["subject"])
-        bus.emit("image", path=str(tmp_path / f"{i}.png"), attributes={"subject": "girl"}, backend="sketch",
-                 style="hayao", seconds=0.1)
+        bus.emit(ev.Transcript(text="a girl with blue hair " * 40, lang="en", confidence=0.9, asr_seconds=0.1))
+        bus.emit(ev.Understood(intent="describe", attributes={"subject": "girl"}, changed=["subject"]))
+        bus.emit(ev.Image(path=str(tmp_path / f"{i}.png"), attributes={"subject": "girl"}, backend="sketch",
+                 style="hayao", seconds=0.1))
     errors = [e for e in recorder.of_type("error") if e["stage"] == "gallery"]
     assert errors and "disk is full" in errors[0]["message"] and "fix:" in errors[0]["message"]
     (failure,) = bus.failures
@@ -132,4 +133,4 @@ def test_sink_error_is_a_user_error_with_a_fix():
     exc = SinkError("k", "the event log X could not be written (Read-only file system)", "give --events another file")
     assert exc.line() == "the event log X could not be written (Read-only file system) — fix: give --events another file"
     plain = JsonLinesSink(io.StringIO())
-    plain({"t": 0, "type": "x"})  # an unnamed stream (stdout) raises as before
+    plain(ev.Speech(start=0.0, end=1.0))  # an unnamed stream (stdout) raises as before

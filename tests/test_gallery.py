@@ -23,6 +23,7 @@ from assistant.config import Config
 from assistant.events import EventBus
 from assistant.gallery import Gallery, database_path
 from assistant.image.png import save_png
+from dialog import events as ev
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,22 +55,22 @@ def test_records_a_dialog_from_the_event_stream(tmp_path):
     g.subscribe(bus)
     pic = picture(cfg, "girl.png")
     attrs = {"subject": "girl", "hair_color": "blue", "setting": "beach"}
-    bus.emit("transcript", text="a girl with red hair on the beach", lang="en", confidence=0.8, asr_seconds=0.5)
-    bus.emit("understood", intent="describe", attributes=dict(attrs, hair_color="red"), changed=["subject"])
-    bus.emit("transcript", text="no, blue hair", lang="en", confidence=0.9, asr_seconds=0.4)
-    bus.emit("understood", intent="correct", attributes=attrs, changed=["hair_color"])
-    bus.emit("transcript", text="yes", lang="en", confidence=0.9, asr_seconds=0.2)
-    bus.emit("understood", intent="confirm", attributes=attrs, changed=[])
-    bus.emit("generate", prompt="1girl, blue hair, beach", negative_prompt="lowres", backend="sketch",
-             style="hayao", seed=4242)
-    bus.emit("image", path=str(pic), backend="sketch", style="hayao", seconds=1.25, attributes=attrs)
-    bus.emit("transcript", text="画一只猫", lang="zh", confidence=0.8, asr_seconds=0.5)
-    bus.emit("understood", intent="describe", attributes={"subject": "cat"}, changed=["subject"])
-    bus.emit("transcript", text="对", lang="zh", confidence=0.8, asr_seconds=0.5)
-    bus.emit("understood", intent="confirm", attributes={"subject": "cat"}, changed=[])
-    bus.emit("generate", prompt="cat", negative_prompt="", backend="sketch", style="shinkai", seed=7)
-    bus.emit("image", path=str(picture(cfg, "cat.png")), backend="sketch", style="shinkai", seconds=0.5,
-             attributes={"subject": "cat"})
+    bus.emit(ev.Transcript(text="a girl with red hair on the beach", lang="en", confidence=0.8, asr_seconds=0.5))
+    bus.emit(ev.Understood(intent="describe", attributes=dict(attrs, hair_color="red"), changed=["subject"]))
+    bus.emit(ev.Transcript(text="no, blue hair", lang="en", confidence=0.9, asr_seconds=0.4))
+    bus.emit(ev.Understood(intent="correct", attributes=attrs, changed=["hair_color"]))
+    bus.emit(ev.Transcript(text="yes", lang="en", confidence=0.9, asr_seconds=0.2))
+    bus.emit(ev.Understood(intent="confirm", attributes=attrs, changed=[]))
+    bus.emit(ev.Generate(prompt="1girl, blue hair, beach", negative_prompt="lowres", backend="sketch",
+             style="hayao", seed=4242))
+    bus.emit(ev.Image(path=str(pic), backend="sketch", style="hayao", seconds=1.25, attributes=attrs))
+    bus.emit(ev.Transcript(text="画一只猫", lang="zh", confidence=0.8, asr_seconds=0.5))
+    bus.emit(ev.Understood(intent="describe", attributes={"subject": "cat"}, changed=["subject"]))
+    bus.emit(ev.Transcript(text="对", lang="zh", confidence=0.8, asr_seconds=0.5))
+    bus.emit(ev.Understood(intent="confirm", attributes={"subject": "cat"}, changed=[]))
+    bus.emit(ev.Generate(prompt="cat", negative_prompt="", backend="sketch", style="shinkai", seed=7))
+    bus.emit(ev.Image(path=str(picture(cfg, "cat.png")), backend="sketch", style="shinkai", seconds=0.5,
+             attributes={"subject": "cat"}))
 
     cat, girl = g.list(10)
     assert girl.transcript == "no, blue hair"  # the last words before the "yes"
@@ -94,10 +95,10 @@ def test_recorded_audio_only_kept_when_asked(tmp_path):
         bus = EventBus()
         g = Gallery(cfg)
         g.subscribe(bus)
-        bus.emit("transcript", text="a cat", lang="en", confidence=0.9, asr_seconds=0.1, audio_path=str(wav))
-        bus.emit("understood", intent="describe", attributes={"subject": "cat"}, changed=["subject"])
-        bus.emit("image", path=str(picture(cfg, "c.png")), backend="sketch", style="hayao", seconds=0.1,
-                 attributes={"subject": "cat"})
+        bus.emit(ev.Transcript(text="a cat", lang="en", confidence=0.9, asr_seconds=0.1, audio_path=str(wav)))
+        bus.emit(ev.Understood(intent="describe", attributes={"subject": "cat"}, changed=["subject"]))
+        bus.emit(ev.Image(path=str(picture(cfg, "c.png")), backend="sketch", style="hayao", seconds=0.1,
+                 attributes={"subject": "cat"}))
         (rec,) = g.list(5)
         if keep:
             assert rec.audio_path and Path(rec.audio_path).read_bytes() == wav.read_bytes()

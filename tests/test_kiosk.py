@@ -18,6 +18,7 @@ from assistant.pipeline import Pipeline
 from assistant.speech.text_speaker import TextSpeaker
 from dialog import phrasing
 from dialog.machine import Dialog
+from dialog import events as ev
 
 
 class Worker:
@@ -101,24 +102,24 @@ def test_daily_summary_line_when_the_day_changes_and_on_close():
     lines = []
     summary = DailySummary(bus, clock=lambda: now[0], sink=lines.append)
     for text in ("a girl on the beach", "no, a boy", "yes"):
-        bus.emit("transcript", text=text, lang="en", confidence=0.9, asr_seconds=0.3)
-    bus.emit("image", path="/p/1.png", backend="sketch", style="hayao", seconds=1.0, attributes={})
-    bus.emit("error", stage="generate", message="out of memory")
-    bus.emit("error", stage="speak", message="espeak failed")
-    bus.emit("watchdog", worker="asr", stalled_s=130.0)
+        bus.emit(ev.Transcript(text=text, lang="en", confidence=0.9, asr_seconds=0.3))
+    bus.emit(ev.Image(path="/p/1.png", backend="sketch", style="hayao", seconds=1.0, attributes={}))
+    bus.emit(ev.Error(stage="generate", message="out of memory"))
+    bus.emit(ev.Error(stage="speak", message="espeak failed"))
+    bus.emit(ev.Watchdog(worker="asr", stalled_s=130.0))
     assert lines == []
     now[0] = _local(2026, 11, 25, 0, 5)
-    bus.emit("transcript", text="画一只猫", lang="zh", confidence=0.9, asr_seconds=0.3)
+    bus.emit(ev.Transcript(text="画一只猫", lang="zh", confidence=0.9, asr_seconds=0.3))
     assert lines == ["daily summary 2026-11-24: 3 turns, 1 pictures, 2 errors (generate 1, speak 1), "
                      "1 watchdog restarts"]
-    bus.emit("image", path="/p/2.png", backend="sketch", style="hayao", seconds=1.0, attributes={})
+    bus.emit(ev.Image(path="/p/2.png", backend="sketch", style="hayao", seconds=1.0, attributes={}))
     last = summary.close()
     assert last == "daily summary 2026-11-25 (so far): 1 turns, 1 pictures, 0 errors"
     assert lines[-1] == last
     events = rec.of_type("summary")
     assert [(e["day"], e["turns"], e["pictures"], e["errors"]) for e in events] == \
         [("2026-11-24", 3, 1, 2), ("2026-11-25", 1, 1, 0)]
-    bus.emit("transcript", text="after close", lang="en", confidence=1.0, asr_seconds=0.1)
+    bus.emit(ev.Transcript(text="after close", lang="en", confidence=1.0, asr_seconds=0.1))
     assert len(lines) == 2  # closed: no longer counting
 
 
@@ -143,7 +144,7 @@ def test_summary_timer_rolls_over_and_services_close_cleanly():
     bus = EventBus()
     lines = []
     summary = DailySummary(bus, clock=lambda: now[0], sink=lines.append).start(interval_s=0.05)
-    bus.emit("image", path="/p.png", backend="sketch", style="hayao", seconds=0.1, attributes={})
+    bus.emit(ev.Image(path="/p.png", backend="sketch", style="hayao", seconds=0.1, attributes={}))
     now[0] = _local(2026, 3, 2, 0, 1)
     deadline = time.monotonic() + 3
     while not lines and time.monotonic() < deadline:

@@ -16,6 +16,7 @@ from assistant.speech.asr import Recognizer
 from assistant.speech.text_speaker import TextSpeaker
 from dialog.machine import Dialog
 from tests.audio_fixtures import have_espeak, speak, white_noise, with_silence
+from dialog import events as ev
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not have_espeak(), reason="espeak-ng is not installed")]
 RATE = 16000
@@ -79,10 +80,10 @@ def test_push_to_talk_turns_held_audio_into_one_turn_even_in_noise(tmp_path, rec
         def at(start):
             if held[0] <= start < held[1] and not pressed.is_set():
                 pressed.set()
-                bus.emit("ptt", down=True)
+                bus.emit(ev.Ptt(down=True))
             elif start >= held[1] and pressed.is_set():
                 pressed.clear()
-                bus.emit("ptt", down=False)
+                bus.emit(ev.Ptt(down=False))
         return at
 
     rec = run_pipeline(tmp_path, recognizer, audio, on_block=on_block)

@@ -91,13 +91,14 @@ def test_a_stalled_output_device_stops_the_reply_reports_it_and_the_next_one_goe
 
 def test_the_screen_queue_drops_meter_readings_first_and_keeps_every_turn():
     from assistant.window.display import EventQueue
+    from dialog.events import Image, Level, Transcript
 
     q = EventQueue(maxsize=50, hard_max=200)
     story = []
     for i in range(1000):
-        q.put({"type": "level", "rms_db": -40.0, "i": i})
+        q.put(Level(rms_db=-40.0, t=i))
         if i % 10 == 0:
-            e = {"type": "transcript", "text": f"turn {i}"}
+            e = Transcript(text=f"turn {i}", lang="en", confidence=1.0, asr_seconds=0.1)
             story.append(e)
             q.put(e)
     assert q.qsize() <= 100 + 1  # bounded although nobody emptied it
@@ -107,13 +108,13 @@ def test_the_screen_queue_drops_meter_readings_first_and_keeps_every_turn():
             kept.append(q.get_nowait())
         except Exception:
             break
-    assert [e for e in kept if e["type"] == "transcript"] == story  # every turn, in order
+    assert [e for e in kept if isinstance(e, Transcript)] == story  # every turn, in order
     assert q.dropped > 0 and q.dropped + len(kept) == 1000 + len(story)
     # Past the hard cap even turn events go, oldest first, so memory stays bounded.
     q = EventQueue(maxsize=5, hard_max=10)
     for i in range(30):
-        q.put({"type": "image", "i": i})
-    assert q.qsize() == 10 and q.get_nowait()["i"] == 20
+        q.put(Image(path=f"{i}.png", backend="sketch", style="hayao", seconds=1.0, attributes={}))
+    assert q.qsize() == 10 and q.get_nowait().path == "20.png"
 
 
 def test_a_far_behind_turn_thread_makes_the_audio_loop_wait_never_drops_a_turn():

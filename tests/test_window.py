@@ -8,6 +8,9 @@ the progress bar is filled in proportion, the picture is on screen, Chinese is n
 
 from __future__ import annotations
 
+import dataclasses
+import typing
+
 import os
 import threading
 import time
@@ -29,6 +32,7 @@ from assistant.window import create_display, fonts, theme  # noqa: E402
 ART = Path(__file__).resolve().parent / "artifacts" / "window"
 
 from assistant.image.palette import rgb as palette_rgb  # noqa: E402
+from dialog import events as ev
 
 
 class FakeClock:
@@ -160,7 +164,7 @@ class Session:
             if e.get("_played") or e["t"] > until:
                 continue
             self.clock.t = e["t"]
-            self.bus.emit(e["type"], **{k: v for k, v in e.items() if k not in ("t", "type", "_played")})
+            self.bus.emit(ev.from_dict({k: v for k, v in e.items() if k != "_played"}))
             e["_played"] = True
         self.clock.t = until
 
@@ -339,7 +343,7 @@ def test_idle_slideshow_and_browsing(tmp_path, picture):
     s = Session(tmp_path, "en")
     s.play(english_dialog(str(picture)), 19.0)
     s.clock.t = 30.0
-    s.bus.emit("state", **{"from": "showing", "to": "idle", "trigger": "timeout"})
+    s.bus.emit(ev.State(source="showing", to="idle", trigger="timeout"))
     arr, lay = s.shot("idle-slideshow")
     assert "slide" in lay.rects and lay.text_of("title_zh") == "说出你想画的画面"
     assert lay.text_of("example_en") and lay.text_of("example_zh")
@@ -350,10 +354,15 @@ def test_idle_slideshow_and_browsing(tmp_path, picture):
 
 def test_unknown_and_malformed_events_never_break_the_screen(tmp_path):
     s = Session(tmp_path, "en")
-    for kind, fields in (("mystery", {"x": 1}), ("progress", {"step": "many", "total": None}),
-                         ("level", {"rms_db": "loud"}), ("image", {"path": "/nonexistent/none.png"}),
-                         ("say", {}), ("understood", {"attributes": "not a dict"})):
-        s.bus.emit(kind, **fields)
+    @dataclasses.dataclass(frozen=True)
+    class Mystery(ev.Event):  # a type this window has never heard of
+        type: typing.ClassVar[str] = "mystery"
+        x: int = 1
+
+    for event in (Mystery(), ev.Progress(step="many", total=None), ev.Level(rms_db="loud"),
+                  ev.Image(path="/nonexistent/none.png", backend=None, style=None, seconds=None, attributes=None),
+                  ev.Say(text=None, lang=None), ev.Understood(intent=None, attributes="not a dict", changed=None)):
+        s.bus.emit(event)
         s.display.render_frame()
     arr, lay = s.shot("missing-picture")
     assert s.display.view.phase == "showing" and "could not be opened" in lay.text_of("missing")
@@ -370,7 +379,7 @@ def test_headless_run_writes_a_frame_per_screen(tmp_path, picture):
     def worker():
         time.sleep(0.2)
         for e in events:
-            bus.emit(e["type"], **{k: v for k, v in e.items() if k not in ("t", "type")})
+            bus.emit(ev.from_dict(e))
             time.sleep(0.03)
         time.sleep(0.4)
         stop.set()
@@ -414,7 +423,7 @@ def test_window_keys_push_to_talk_browse_and_quit(tmp_path, picture):
     bus.subscribe(rec)
     display = create_display(make_config(tmp_path), bus, "window")
     display.view.recent = []
-    bus.emit("image", path=str(picture), backend="sketch", style="hayao", seconds=1.0, attributes=EN_ATTRS_2)
+    bus.emit(ev.Image(path=str(picture), backend="sketch", style="hayao", seconds=1.0, attributes=EN_ATTRS_2))
     pygame.display.init()
     for key, kind in ((pygame.K_SPACE, pygame.KEYDOWN), (pygame.K_SPACE, pygame.KEYUP),
                       (pygame.K_RIGHT, pygame.KEYDOWN), (pygame.K_f, pygame.KEYDOWN),
@@ -467,7 +476,7 @@ def test_kiosk_returns_to_attract_screen_and_shifts_the_frame(tmp_path, picture)
     events = english_dialog(str(picture))
     for e in events:
         clock.t = e["t"]
-        bus.emit(e["type"], **{k: v for k, v in e.items() if k not in ("t", "type")})
+        bus.emit(ev.from_dict(e))
     clock.t = 30.0
     display.render_frame()
     assert display.view.phase == "showing"
@@ -483,14 +492,14 @@ def test_words_the_dialog_did_not_act_on_show_the_reply_then_fall_back(tmp_path,
     events = english_dialog(str(picture))
     s.play(events, 19.0)  # a picture is showing
     s.clock.t = 25.0
-    s.bus.emit("listening", speaking=True)
+    s.bus.emit(ev.Listening(speaking=True))
     arr, lay = s.shot("speaking-over-picture")
     assert s.display.view.phase == "showing" and "mic_badge" in lay.rects  # the picture stays, a mic shows
     s.clock.t = 27.0
-    s.bus.emit("listening", speaking=False)
-    s.bus.emit("transcript", text="mumble mumble", lang="en", confidence=0.2, asr_seconds=0.4)
-    s.bus.emit("understood", intent="unknown", attributes=EN_ATTRS_2, changed=[])
-    s.bus.emit("say", text="Sorry, I didn't catch that. Could you say it again?", lang="en", audio_path=None)
+    s.bus.emit(ev.Listening(speaking=False))
+    s.bus.emit(ev.Transcript(text="mumble mumble", lang="en", confidence=0.2, asr_seconds=0.4))
+    s.bus.emit(ev.Understood(intent="unknown", attributes=EN_ATTRS_2, changed=[]))
+    s.bus.emit(ev.Say(text="Sorry, I didn't catch that. Could you say it again?", lang="en", audio_path=None))
     arr, lay = s.shot("not-understood")
     assert s.display.view.phase == "heard"
     assert lay.text_of("transcript") == "mumble mumble"
@@ -508,7 +517,7 @@ def test_none_mode_draws_nothing_and_a_missing_screen_is_one_clear_line(tmp_path
     stop = threading.Event()
     threading.Timer(0.2, stop.set).start()
     display.run(stop)
-    bus.emit("transcript", text="hello", lang="en", confidence=1.0, asr_seconds=0.1)
+    bus.emit(ev.Transcript(text="hello", lang="en", confidence=1.0, asr_seconds=0.1))
     assert display.view.transcript == ""  # not even listening
     assert not (tmp_path / "data" / "frames").exists()
 
@@ -526,7 +535,7 @@ def test_headless_burst_of_events_still_leaves_a_frame_per_screen(tmp_path, pict
     out = tmp_path / "burst"
     display = create_display(make_config(tmp_path), bus, "headless", frames_dir=out)
     for e in english_dialog(str(picture)):  # all queued before the loop even starts
-        bus.emit(e["type"], **{k: v for k, v in e.items() if k not in ("t", "type")})
+        bus.emit(ev.from_dict(e))
     stop = threading.Event()
     threading.Timer(2.0, stop.set).start()
     display.run(stop)

@@ -18,6 +18,7 @@ import numpy as np
 from assistant.audio.streams import abort_quietly
 from assistant.audio.wav import check_wav, stream_for_pipeline
 from assistant.errors import UserError
+from dialog import events as ev
 
 log = logging.getLogger(__name__)
 
@@ -259,8 +260,8 @@ class MicSource:
             self._stream = stream
         log.info("microphone %r open at %d Hz, %d channel(s)", info.get("name"), native, channels)
         if self.bus is not None:
-            self.bus.emit("microphone", status="open", device=str(info.get("name")), native_rate=native,
-                          channels=channels)
+            self.bus.emit(ev.Microphone(status="open", device=str(info.get("name")), native_rate=native,
+                                        channels=channels))
         return native
 
     def _close_stream(self):
@@ -287,7 +288,7 @@ class MicSource:
                     log.warning("microphone unavailable (%s); retrying every %.1f s", exc,
                                 self.config.audio.reopen_delay_s)
                     if self.bus is not None:
-                        self.bus.emit("error", stage="audio", message=f"microphone unavailable: {exc}")
+                        self.bus.emit(ev.Error(stage="audio", message=f"microphone unavailable: {exc}"))
                     told = True
                 if attempts % self.RESCAN_EVERY == 0:
                     _rescan_devices()
@@ -329,7 +330,7 @@ class MicSource:
                     level_buf.append(samples)
                     if start + self.block_ms / 1000 >= level_due:
                         if self.bus is not None:
-                            self.bus.emit("level", rms_db=_dbfs(np.concatenate(level_buf)), muted=muted)
+                            self.bus.emit(ev.Level(rms_db=_dbfs(np.concatenate(level_buf)), muted=muted))
                         level_buf.clear()
                         level_due = start + self.LEVEL_EVERY_S
                     yield Block(samples, start, muted)
@@ -343,7 +344,7 @@ class MicSource:
             gone_at = time.monotonic()
             log.warning("microphone stopped delivering audio; reopening")
             if self.bus is not None:
-                self.bus.emit("error", stage="audio", message="microphone disconnected; reopening")
+                self.bus.emit(ev.Error(stage="audio", message="microphone disconnected; reopening"))
             self._close_stream()
             self.flush()
             self._closed.wait(self.config.audio.reopen_delay_s)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.events import EventBus
+from dialog.events import Say
 
 
 class TextSpeaker:
@@ -10,5 +11,5 @@ class TextSpeaker:
         self._bus = bus
 
     def say(self, text: str, lang: str) -> None:
-        self._bus.emit("say", text=text, lang=lang, audio_path=None)
+        self._bus.emit(Say(text=text, lang=lang, audio_path=None))
         return None

@@ -32,6 +32,7 @@ from assistant.config import Config
 from assistant.errors import UserError
 from assistant.events import EventBus
 from assistant.outputs import create_temp
+from dialog import events as ev
 
 SpeakingListener = Callable[[float], None]
 
@@ -147,7 +148,7 @@ class Speaker:
             finally:
                 if tmp.exists():
                     tmp.unlink()
-            self._bus.emit("say", text=text, lang=lang, audio_path=str(path))
+            self._bus.emit(ev.Say(text=text, lang=lang, audio_path=str(path)))
         return path
 
     def _publish(self, tmp: Path, lang: str) -> Path:
@@ -181,10 +182,10 @@ class Speaker:
             # stalled device has had long enough (this lock is held, and the dialog waits on it).
             if not self._player.wait_for_end():
                 self._player.stop()
-                self._bus.emit("error", stage="speak",
-                               message=f"the audio output device stalled: a {self._player.duration:.1f} s reply "
-                                       "had not finished playing, so it was stopped — fix: check the speakers "
-                                       "and [audio] output_device")
+                self._bus.emit(ev.Error(
+                    stage="speak", message=f"the audio output device stalled: a {self._player.duration:.1f} s reply "
+                                           "had not finished playing, so it was stopped — fix: check the speakers "
+                                           "and [audio] output_device"))
             if not self._live_failed:
                 def mute(duration: float) -> None:
                     until = time.monotonic() + duration + self._config.tts.tail_s
@@ -196,8 +197,8 @@ class Speaker:
                 except PlaybackError as exc:
                     # Without speakers the conversation still goes on (window, events); say so once.
                     self._live_failed = True
-                    self._bus.emit("error", stage="speak", message=exc.line())
-            self._bus.emit("say", text=text, lang=lang, audio_path=None)
+                    self._bus.emit(ev.Error(stage="speak", message=exc.line()))
+            self._bus.emit(ev.Say(text=text, lang=lang, audio_path=None))
 
 
 class EspeakSpeaker(Speaker):

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from assistant.window.view_state import Recent, ViewState
+from dialog.events import Event, Image, Level, Ptt
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ LATEST_EVERY_S = 5.0
 # story are kept, up to QUEUE_HARD_MAX, past which only the oldest are dropped (and counted).
 QUEUE_MAX = 512
 QUEUE_HARD_MAX = 8192
-_DROPPABLE = frozenset({"level"})
+_DROPPABLE = (Level,)
 _SHIFTS = ((0, 0), (1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1))
 
 
@@ -49,12 +50,12 @@ class EventQueue:
         self._items: collections.deque = collections.deque()
         self._ready = threading.Condition()
 
-    def put(self, event: dict) -> None:
+    def put(self, event: Event) -> None:
         with self._ready:
             items = self._items
             if len(items) >= self.maxsize:
                 self._drop_one_level() or (len(items) >= self.hard_max and self._drop_oldest())
-            if len(items) >= self.maxsize and event.get("type") in _DROPPABLE:
+            if len(items) >= self.maxsize and isinstance(event, _DROPPABLE):
                 self.dropped += 1  # full of events that matter: this meter reading is the one to go
                 return
             items.append(event)
@@ -62,7 +63,7 @@ class EventQueue:
 
     def _drop_one_level(self) -> bool:
         for i, e in enumerate(self._items):
-            if e.get("type") in _DROPPABLE:
+            if isinstance(e, _DROPPABLE):
                 del self._items[i]
                 self.dropped += 1
                 return True
@@ -142,13 +143,13 @@ class Display:
             self._apply(event)
             n += 1
 
-    def _apply(self, event: dict) -> None:
+    def _apply(self, event: Event) -> None:
         try:
             self.view.apply(event)
         except Exception as exc:  # noqa: BLE001 - one malformed event must not stop the screen
-            log.warning("window: ignored event %r: %s", event.get("type"), exc)
-        if event.get("type") == "image" and self._assets is not None:
-            self._assets.images.forget(str(event.get("path", "")))
+            log.warning("window: ignored event %r: %s", event.type, exc)
+        if isinstance(event, Image) and self._assets is not None:
+            self._assets.images.forget(str(event.path or ""))
 
     # -- drawing ---------------------------------------------------------------------------------
     def _ensure_pygame(self):
@@ -328,7 +329,7 @@ class Display:
             sys.setswitchinterval(switch)
             if self._ptt_held:
                 self._ptt_held = False
-                self.bus.emit("ptt", down=False)
+                self.bus.emit(Ptt(down=False))
             pg.display.quit()
 
     def _open(self, fullscreen: bool):
@@ -343,7 +344,7 @@ class Display:
         now = self.now()
         if ev.key == pg.K_SPACE and not self._ptt_held:
             self._ptt_held = True
-            self.bus.emit("ptt", down=True)  # the pipeline listens while it is held
+            self.bus.emit(Ptt(down=True))  # the pipeline listens while it is held
             self.pump()  # so later keys in this frame see it in order
         elif ev.key == pg.K_RIGHT:
             self.view.browse(+1, now)
@@ -366,7 +367,7 @@ class Display:
         pg = self._pg
         if ev.key == pg.K_SPACE and self._ptt_held:
             self._ptt_held = False
-            self.bus.emit("ptt", down=False)
+            self.bus.emit(Ptt(down=False))
             self.pump()
         elif ev.key == pg.K_ESCAPE:
             self._esc_down_at = None

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from dialog import events as ev
+
 PHASES = ("idle", "listening", "heard", "confirming", "generating", "showing", "browsing")
 
 # Dialog state names (and likely synonyms) -> the screen that shows them.
@@ -104,18 +106,17 @@ class ViewState:
         del self.recent[RECENT_MAX:]
 
     # -- events -------------------------------------------------------------------------------
-    def apply(self, event: dict, now: float | None = None) -> None:
-        kind = event.get("type")
-        now = float(event.get("t", 0.0) if now is None else now)
-        handler = getattr(self, "_on_" + str(kind), None)
+    def apply(self, event: ev.Event, now: float | None = None) -> None:
+        handler = self._HANDLERS.get(type(event))
+        now = float(event.t if now is None else now)
         if handler is None:
             return  # unknown types are someone else's business
-        if kind not in ("level",):
+        if not isinstance(event, ev.Level):
             self.last_event_t = now
-        handler(event, now)
+        handler(self, event, now)
 
     def _on_state(self, e, now):
-        self.dialog_state = str(e.get("to", ""))
+        self.dialog_state = str(e.to or "")
         phase = _STATE_TO_PHASE.get(self.dialog_state.lower())
         if phase:
             if phase == "idle":
@@ -124,19 +125,19 @@ class ViewState:
 
     def _on_level(self, e, now):
         try:
-            self.level_db = float(e.get("rms_db", -90.0))
+            self.level_db = float(e.rms_db)
         except (TypeError, ValueError):
             return
         self.level_t = now
 
     def _on_listening(self, e, now):
-        self.speaking = bool(e.get("speaking"))
+        self.speaking = bool(e.speaking)
         if self.speaking and self.phase in ("idle", "browsing"):
             self.set_phase("listening", now)
         self.revision += 1
 
     def _on_ptt(self, e, now):
-        self.ptt = bool(e.get("down"))
+        self.ptt = bool(e.down)
         if self.ptt and self.phase in ("idle", "browsing"):
             self.set_phase("listening", now)
         self.revision += 1
@@ -148,10 +149,10 @@ class ViewState:
             self.set_phase("heard", now)
 
     def _on_transcript(self, e, now):
-        self.transcript = str(e.get("text", ""))
+        self.transcript = str(e.text or "")
         self.transcript_t = now
-        self.transcript_lang = self.lang = _lang(e.get("lang"), self.lang)
-        conf = e.get("confidence")
+        self.transcript_lang = self.lang = _lang(e.lang, self.lang)
+        conf = e.confidence
         self.confidence = float(conf) if isinstance(conf, (int, float)) else None
         if self.phase in ("idle", "listening", "heard", "browsing", "showing"):
             self.set_phase("heard", now)
@@ -159,18 +160,18 @@ class ViewState:
             self.revision += 1
 
     def _on_understood(self, e, now):
-        self.intent = str(e.get("intent", ""))
-        attrs = e.get("attributes")
+        self.intent = str(e.intent or "")
+        attrs = e.attributes
         if isinstance(attrs, dict):
             self.attributes = dict(attrs)
-        self.changed = [str(s) for s in (e.get("changed") or [])]
+        self.changed = [str(s) for s in (e.changed or [])]
         self.changed_t = now
         self.revision += 1
 
     def _on_say(self, e, now):
-        self.say_text = str(e.get("text", ""))
+        self.say_text = str(e.text or "")
         self.say_t = now
-        self.say_lang = self.lang = _lang(e.get("lang"), self.lang)
+        self.say_lang = self.lang = _lang(e.lang, self.lang)
         described = self.intent in ("describe", "correct") and self.attributes
         if self.phase in ("heard", "listening") and described and not self.dialog_state:
             # No state events in this stream: the reply to a description is the confirmation.
@@ -180,9 +181,9 @@ class ViewState:
         self.revision += 1
 
     def _on_generate(self, e, now):
-        self.backend = str(e.get("backend", ""))
-        self.style = str(e.get("style", ""))
-        self.seed = e.get("seed")
+        self.backend = str(e.backend or "")
+        self.style = str(e.style or "")
+        self.seed = e.seed
         self.set_phase("generating", now)
         self.step, self.total = 0, 0
         self.gen_started = now
@@ -190,18 +191,18 @@ class ViewState:
 
     def _on_progress(self, e, now):
         try:
-            self.step, self.total = int(e.get("step", 0)), int(e.get("total", 0))
+            self.step, self.total = int(e.step), int(e.total)
         except (TypeError, ValueError):
             return
         self.revision += 1
 
     def _on_image(self, e, now):
-        path = str(e.get("path", ""))
-        attrs = e.get("attributes") if isinstance(e.get("attributes"), dict) else self.attributes
+        path = str(e.path or "")
+        attrs = e.attributes if isinstance(e.attributes, dict) else self.attributes
         lang = self.confirm_lang if self.confirm_text else self.lang
-        seconds = e.get("seconds")
+        seconds = e.seconds
         self.picture = Recent(path=path, caption=caption_for(attrs, lang, self.confirm_text),
-                              style=str(e.get("style") or self.style), backend=str(e.get("backend") or ""),
+                              style=str(e.style or self.style), backend=str(e.backend or ""),
                               seconds=float(seconds) if isinstance(seconds, (int, float)) else None,
                               lang=lang, attributes=dict(attrs or {}))
         self.add_recent(self.picture)
@@ -210,15 +211,20 @@ class ViewState:
             self.error = ""
 
     def _on_error(self, e, now):
-        self.error = str(e.get("message", "")) or "unknown problem"
-        self.error_stage = str(e.get("stage", ""))
+        self.error = str(e.message or "") or "unknown problem"
+        self.error_stage = str(e.stage or "")
         self.error_t = now
         self.revision += 1
 
     def _on_watchdog(self, e, now):
-        self.notice = f"restarted {e.get('worker', 'a worker')}"
+        self.notice = f"restarted {e.worker or 'a worker'}"
         self.notice_t = now
         self.revision += 1
+
+    _HANDLERS = {ev.State: _on_state, ev.Level: _on_level, ev.Listening: _on_listening, ev.Ptt: _on_ptt,
+                 ev.Speech: _on_speech, ev.Transcript: _on_transcript, ev.Understood: _on_understood,
+                 ev.Say: _on_say, ev.Generate: _on_generate, ev.Progress: _on_progress, ev.Image: _on_image,
+                 ev.Error: _on_error, ev.Watchdog: _on_watchdog}
 
     # -- browsing the gallery with the arrow keys ------------------------------------------------
     def browse(self, step: int, now: float) -> None:
