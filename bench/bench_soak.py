@@ -54,6 +54,7 @@ class _Tail:
         self._offset = 0
         self._partial = b""
         self.audio_s = 0.0
+        self.started = False  # the first segment was reported: the models are loaded
 
     def poll(self) -> float:
         try:
@@ -70,6 +71,7 @@ class _Tail:
                 event = json.loads(line)
             except ValueError:
                 continue
+            self.started = True
             if event.get("type") in ("speech", "ignored") and "end" in event:
                 self.audio_s = max(self.audio_s, float(event["end"]))
         return self.audio_s
@@ -126,7 +128,8 @@ def _run(work: Path, schedule: dict, backend: str, sample_s: float, model: str |
                 except psutil.Error:
                     break
                 wall = time.monotonic() - t0
-                samples.append({"wall_s": round(wall, 1), "audio_s": round(tail.poll(), 1),
+                audio_s = tail.poll()
+                samples.append({"wall_s": round(wall, 1), "audio_s": round(audio_s, 1), "started": tail.started,
                                 "rss_mb": round(rss / MB, 1), "threads": threads, "fds": fds})
                 if time.monotonic() - last_report >= 60:
                     last_report = time.monotonic()
@@ -180,7 +183,7 @@ def _report(schedule: dict, run: dict, work: Path) -> bool:
     counts = Counter(e["type"] for e in events)
     segs_in_noise = sum(1 for e in events if e["type"] == "speech" and _inside(e["start"], noise_spans) is not None)
     errors = Counter(f"{e.get('stage')}: {e.get('message')}" for e in events if e["type"] == "error")
-    ignored_reasons = Counter(str(e.get("reason")) for e in events if e["type"] == "ignored")
+    ignored_reasons = Counter(str(e.get("reason")).split(" (")[0] for e in events if e["type"] == "ignored")
     ignored = counts["ignored"]
     intents = Counter(e.get("intent") for e in events if e["type"] == "understood")
     wall = run["wall_s"]
@@ -204,11 +207,14 @@ def _report(schedule: dict, run: dict, work: Path) -> bool:
     for message, n in errors.most_common(10):
         print(f"  {n:4d} x {message[:160]}")
 
-    samples = [s for s in run["samples"]]
-    ok = True
+    startup = [s for s in run["samples"] if not s["started"]]
+    samples = [s for s in run["samples"] if s["started"]]
     if not samples:
-        print("RSS               no samples (the process ended at once: see stderr.log)")
+        print("RSS               no samples after start-up (the process ended early: see stderr.log)")
         return False
+    if startup:
+        print(f"RSS at start-up   peak {max(s['rss_mb'] for s in startup):.1f} MB while loading the models "
+              f"({startup[-1]['wall_s']:.0f} s; left out below)")
     window = 3600.0 if total >= 7200 else total / 4
     unit = "hour" if window == 3600.0 else f"{window / 60:.0f} min"
     buckets: dict[int, list[float]] = {}
@@ -217,7 +223,7 @@ def _report(schedule: dict, run: dict, work: Path) -> bool:
     print(f"RSS per audio {unit} (MB; {len(samples)} samples, every {run['sample_s']:.0f} s of wall time):")
     for k in sorted(buckets):
         v = buckets[k]
-        print(f"  {k * window / 60:6.0f}-{(k + 1) * window / 60:4.0f} min  n={len(v):5d}  "
+        print(f"  {k * window / 60:6.1f}-{(k + 1) * window / 60:5.1f} min  n={len(v):5d}  "
               f"min {min(v):7.1f}  median {statistics.median(v):7.1f}  max {max(v):7.1f}")
     first, last = max(buckets[min(buckets)]), max(buckets[max(buckets)])
     ratio = last / first
@@ -225,11 +231,11 @@ def _report(schedule: dict, run: dict, work: Path) -> bool:
     print(f"  first {unit} peak {first:.1f} MB, last {unit} peak {last:.1f} MB, ratio {ratio:.3f} "
           f"-> {'PASS' if ok else 'FAIL'} (target: within 10%{'' if run['rc'] == 0 else '; the daemon did not exit cleanly'})")
     warm = [s for s in samples if s["audio_s"] >= window]
-    if len(warm) > 10:
+    if len(warm) > 10 and warm[-1]["audio_s"] - warm[0]["audio_s"] >= 1800:
         import numpy as np
 
         hours = np.array([s["audio_s"] / 3600 for s in warm])
-        slope = np.polyfit(hours, np.array([s["rss_mb"] for s in warm]), 1)[0] if np.ptp(hours) > 0 else 0.0
+        slope = np.polyfit(hours, np.array([s["rss_mb"] for s in warm]), 1)[0]
         print(f"  trend after the first {unit}: {slope:+.1f} MB per audio hour")
     print(f"  threads {samples[0]['threads']} -> {samples[-1]['threads']} (max {max(s['threads'] for s in samples)}), "
           f"open files {samples[0]['fds']} -> {samples[-1]['fds']} (max {max(s['fds'] for s in samples)})")
@@ -240,7 +246,8 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--minutes", type=float, default=120.0, help="audio to simulate (default 120)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--part-minutes", type=float, default=5.0, help="length of each WAV part (default 5)")
+    p.add_argument("--part-minutes", type=float, default=2.0,
+                   help="length of each WAV part (default 2: listen holds a whole part in memory)")
     p.add_argument("--backend", default="sketch", choices=("sketch", "sd", "auto"),
                    help="picture backend (default sketch: Stable Diffusion on a CPU takes minutes a picture)")
     p.add_argument("--model", default=None, help="whisper model (default: the configured default, base)")
