@@ -5,7 +5,7 @@ by espeak-ng (dev-set descriptions and dialogs; confirmations, corrections, refu
 walk-aways), pauses, noise stretches (white, pink, brown, hum, a chord sequence) and long quiet
 periods, written as WAV parts with its schedule beside them. It is fed to the real daemon:
 
-    run_assistant.py listen --audio-in PART... --events FILE --image-out DIR --tts-out DIR --display none
+    run_assistant.py listen --audio-in PART --audio-in PART... --events FILE --image-out DIR --tts-out DIR --display none
 
 in a subprocess with a throwaway data folder, as fast as the pipeline takes it (each speech
 segment is handled to the end, reply and picture included, before the audio moves on). The
@@ -109,7 +109,7 @@ def _run(work: Path, schedule: dict, backend: str, sample_s: float, model: str |
     events.unlink(missing_ok=True)
     parts = [str(work / "audio" / p) for p in schedule["parts"]]
     cmd = [sys.executable, str(ROOT / "run_assistant.py"), "listen", "--config", str(config),
-           "--audio-in", *parts, "--events", str(events), "--image-out", str(work / "pictures"),
+           *(arg for part in parts for arg in ("--audio-in", part)), "--events", str(events), "--image-out", str(work / "pictures"),
            "--tts-out", str(work / "tts"), "--display", "none"]
     env = dict(os.environ, PYTHONPATH=str(ROOT), SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
     tail = _Tail(events)
