@@ -165,6 +165,7 @@ def _report(schedule: dict, run: dict, work: Path) -> bool:
     # Turns are strictly in order without --realtime: every outcome follows its own `speech` event.
     speech = ignored = 0
     from_noise, from_speech, elsewhere = Counter(), Counter(), Counter()
+    by_lang: dict[str, Counter] = {"en": Counter(), "zh": Counter()}
     noise_texts: list[str] = []
     last_start, last_transcript = None, ""
     for e in events:
@@ -178,6 +179,9 @@ def _report(schedule: dict, run: dict, work: Path) -> bool:
             where = (from_noise if _inside(last_start, noise_spans) is not None
                      else from_speech if _inside(last_start, speech_spans, slack=0.6) is not None else elsewhere)
             where[e.get("intent", "?")] += 1
+            said = _inside(last_start, speech_spans, slack=0.6)
+            if where is from_speech and said is not None:
+                by_lang[utterances[said]["lang"]][e.get("intent", "?")] += 1
             if where is from_noise and len(noise_texts) < 8:
                 noise_texts.append(last_transcript)
     counts = Counter(e["type"] for e in events)
@@ -200,6 +204,10 @@ def _report(schedule: dict, run: dict, work: Path) -> bool:
     print(f"  from scripted speech {sum(from_speech.values())}, from noise stretches {sum(from_noise.values())} "
           f"({', '.join(f'{k} {v}' for k, v in from_noise.most_common()) or '-'}), "
           f"elsewhere {sum(elsewhere.values())}")
+    for lang, got in by_lang.items():
+        said = sum(u["lang"] == lang for u in utterances)
+        print(f"  {lang}: {said} scripted utterances -> {sum(got.values())} turns, "
+              f"{sum(n for k, n in got.items() if k != 'unknown')} with a known intent")
     for text in noise_texts:
         print(f"    heard in noise: {text!r}")
     print(f"pictures          {counts['image']} (generate {counts['generate']}); replies spoken {counts['say']}")
