@@ -12,10 +12,9 @@ import importlib
 import os
 import sys
 
+from assistant.config import DISPLAY_MODES as DISPLAYS
 from assistant.errors import UserError
-
-STYLES = ("hayao", "shinkai", "paprika", "face_paint")
-DISPLAYS = ("window", "headless", "none")
+from dialog.attributes import STYLES
 
 
 class _Parser(argparse.ArgumentParser):

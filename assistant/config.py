@@ -26,6 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.errors import ConfigError
+from dialog.attributes import STYLES
+
+# Where the assistant shows itself: a pygame window, the same frames as PNG files, or nothing.
+DISPLAY_MODES = ("window", "headless", "none")
 
 
 def _default_data_dir() -> str:
@@ -146,7 +150,7 @@ class ImageConfig:
     # "auto": Stable Diffusion when its weights are present, else the built-in sketch renderer.
     backend: str = _one_of("auto", "sd", "sketch")
     # Style used when the description names none.
-    default_style: str = _one_of("hayao", "shinkai", "paprika", "face_paint")
+    default_style: str = _one_of(*STYLES)
     # Where pictures are written; empty means <data_dir>/pictures.
     out_dir: str = ""
     # Stable Diffusion needs multiples of 8 (its latents are 1/8 size); above 2048 a CPU takes hours.
@@ -207,7 +211,7 @@ class AnimeganConfig:
 
 @dataclass
 class WindowConfig:
-    display: str = _one_of("window", "headless", "none")
+    display: str = _one_of(*DISPLAY_MODES)
     fullscreen: bool = False
     width: int = _num(1280, 160, 7680)
     height: int = _num(800, 120, 4320)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from assistant.errors import UserError
 from assistant.events import SinkError
-from assistant.outputs import create_temp
+from assistant.atomic import TEMP_PREFIX, atomic_write, write_text
 from dialog import events as ev
 
 DB_NAME = "gallery.sqlite3"
@@ -151,7 +151,7 @@ class Gallery:
                                  check_same_thread=False)
             try:
                 tables = self._tables(db)
-            except sqlite3.OperationalError as exc:
+            except sqlite3.OperationalError:
                 # WAL needs a -shm file beside the database; in a read-only folder (or filesystem)
                 # it cannot be made. With no -wal file there is no unfinished write to see: the
                 # file is read as it stands.
@@ -198,7 +198,7 @@ class Gallery:
         cutoff = time.time() - ORPHAN_AGE_S
         for folder in {Path(self.config.pictures_dir()), self.path.parent / "audio"}:
             try:
-                candidates = list(folder.glob(".tmp-*"))
+                candidates = list(folder.glob(TEMP_PREFIX + "*"))
             except OSError:
                 continue
             for tmp in candidates:
@@ -379,24 +379,16 @@ class Gallery:
         dest = Path(dest).expanduser()
         if zip:
             target = dest if dest.suffix.lower() == ".zip" else dest.with_name(dest.name + ".zip")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = create_temp(target.parent, ".zip")
-            try:
-                with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                    entries = []
-                    for rec in records:
-                        name = _export_name(rec)
-                        if os.path.exists(rec.path):
-                            zf.write(rec.path, f"pictures/{name}")
-                            entries.append((rec, name))
-                        else:
-                            entries.append((rec, None))
-                    zf.writestr("index.html", _index_html(entries))
-                os.replace(tmp, target)
-            except BaseException:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-                raise
+            with atomic_write(target) as f, zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                entries = []
+                for rec in records:
+                    name = _export_name(rec)
+                    if os.path.exists(rec.path):
+                        zf.write(rec.path, f"pictures/{name}")
+                        entries.append((rec, name))
+                    else:
+                        entries.append((rec, None))
+                zf.writestr("index.html", _index_html(entries))
             return target
         if dest.exists() and not dest.is_dir():
             raise UserError(f"{dest} exists and is not a folder", "give a new folder name, or use --zip")
@@ -411,15 +403,7 @@ class Gallery:
                 entries.append((rec, name))
             else:
                 entries.append((rec, None))
-        fd, tmp = create_temp(dest, ".html")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(_index_html(entries))
-            os.replace(tmp, dest / "index.html")
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        write_text(dest / "index.html", _index_html(entries))
         return dest
 
     def close(self) -> None:
@@ -431,16 +415,9 @@ class Gallery:
 
 
 def _copy_atomically(src, dest: Path) -> None:
-    """Copy to a unique temporary name beside `dest`, then rename: never half a file, never a shared name."""
-    fd, tmp = create_temp(dest.parent, dest.suffix)
-    try:
-        with open(src, "rb") as fin, os.fdopen(fd, "wb") as fout:
-            shutil.copyfileobj(fin, fout)
-        os.replace(tmp, dest)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Copy whole or not at all, under a unique temporary name: two exports never share one."""
+    with open(src, "rb") as fin, atomic_write(dest) as fout:
+        shutil.copyfileobj(fin, fout)
 
 
 def _record(row) -> PictureRecord:

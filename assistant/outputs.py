@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import secrets
-import sys
 import tempfile
+import sys
 from pathlib import Path
 
 from assistant.errors import UserError
@@ -51,21 +49,3 @@ def exit_status(bus, code: int = 0, stream=None) -> int:
     for failure in failures:
         print(f"error: {failure.line()}", file=stream, flush=True)
     return code or (1 if failures else 0)
-
-
-def create_temp(folder, suffix: str = "", prefix: str = ".tmp-") -> tuple[int, str]:
-    """A new file with a unique name in `folder`, opened for writing: (fd, path).
-
-    Like tempfile.mkstemp, but created with mode 0666 less the umask, as open() would, so a file
-    renamed into place gets the same permissions as every other file the assistant writes
-    (mkstemp's 0600 would make pictures unreadable to the web server or the person's other
-    account while the database beside them is readable).
-    """
-    folder = os.fspath(folder)
-    for _ in range(100):
-        path = os.path.join(folder, f"{prefix}{secrets.token_hex(6)}{suffix}")
-        try:
-            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), path
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no unused temporary name in {folder}")

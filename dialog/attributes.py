@@ -36,6 +36,10 @@ def slot_values(slot: str) -> list[str]:
     return colors() if values == "colors" else list(values)
 
 
+# The picture styles, from the schema: the one list the CLI, the config and the renderers share.
+STYLES: tuple[str, ...] = tuple(slot_values("style"))
+
+
 def slot_kind(slot: str) -> str:
     return schema()["slots"][slot]["kind"]
 

@@ -9,12 +9,11 @@ never a libsndfile traceback (nor gigabytes of resampled audio from a header tha
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from assistant.atomic import atomic_write
 from assistant.errors import UserError
 
 _CONVERT = "convert it with: sox IN.wav -b 16 -e signed-integer OUT.wav"
@@ -128,19 +127,10 @@ def write_wav(path, samples: np.ndarray, rate: int) -> Path:
     """Write float samples (mono, or frames x channels) as 16-bit PCM; readers never see half a file."""
     import soundfile as sf
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".wav", dir=path.parent)
-    os.close(fd)
-    try:
-        sf.write(tmp, data, int(rate), subtype="PCM_16", format="WAV")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    with atomic_write(path) as f:
+        sf.write(f, data, int(rate), subtype="PCM_16", format="WAV")
+    return Path(path)
 
 
 def check_wav(path) -> None:

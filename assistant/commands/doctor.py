@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import UserError
+from dialog.attributes import STYLES
 
 OK, WARN, MISSING = "OK", "WARN", "MISSING"
-STYLES = ("hayao", "shinkai", "paprika", "face_paint")
 FREE_SPACE_WARN_GB = 5.0  # room for one text-to-image model and the pictures
 
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 import json
 import sys
 
-from assistant.errors import UserError
-from assistant.textinput import clean_text
+from dialog.text import clean_text
 
 
 def run(args, config) -> int:

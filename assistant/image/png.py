@@ -12,28 +12,14 @@ from pathlib import Path
 
 from PIL import Image, PngImagePlugin
 
-from assistant.outputs import create_temp
+from assistant.atomic import atomic_write
 
 
 def save_atomically(image: Image.Image, path: str | os.PathLike, format: str, **options) -> Path:  # noqa: A002
-    """Save `image` in `format` at `path` via a temporary file in the same folder and a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Not mkstemp: its 0600 would differ from every other file here; this one follows the umask.
-    fd, tmp = create_temp(path.parent, path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            image.save(f, format=format, **options)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
+    """Save `image` in `format` at `path`, whole or not at all (assistant.atomic)."""
+    with atomic_write(path) as f:
+        image.save(f, format=format, **options)
+    return Path(path)
 
 
 def save_png(image: Image.Image, path: str | os.PathLike, metadata: dict | None = None) -> Path:

@@ -31,7 +31,7 @@ import voices
 from assistant.config import Config
 from assistant.errors import UserError
 from assistant.events import EventBus
-from assistant.outputs import create_temp
+from assistant.atomic import create_temp
 from dialog import events as ev
 
 SpeakingListener = Callable[[float], None]

@@ -10,9 +10,8 @@ from __future__ import annotations
 import os
 import sys
 
+from assistant.config import DISPLAY_MODES as MODES
 from assistant.errors import UserError
-
-MODES = ("window", "headless", "none")
 
 
 def create_display(config, bus, mode: str | None = None, frames_dir=None):

@@ -21,6 +21,7 @@ import threading
 import time
 from pathlib import Path
 
+from assistant.atomic import temp_path
 from assistant.window.view_state import Recent, ViewState
 from dialog.events import Event, Image, Level, Ptt
 
@@ -190,10 +191,8 @@ class Display:
         return self._write(surface, Path(path))
 
     def _write(self, surface, path: Path) -> Path:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-        self._pg.image.save(surface, str(tmp))
-        os.replace(tmp, path)
+        with temp_path(path) as tmp:
+            self._pg.image.save(surface, str(tmp))
         return path
 
     def _housekeeping(self, now: float) -> None:

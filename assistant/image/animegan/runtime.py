@@ -35,6 +35,7 @@ from typing import Callable
 
 import numpy as np
 
+from assistant.atomic import atomic_write, temp_path
 from assistant.errors import UserError
 from assistant.image.animegan.model import load_generator
 
@@ -120,21 +121,13 @@ def export_onnx(generator, path: Path) -> Path:
     """Write the generator as ONNX (dynamic height and width) to `path`, atomically."""
     import torch
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".onnx", dir=path.parent)
-    os.close(fd)
     example = torch.zeros(1, 3, 64, 64)
-    try:
-        with warnings.catch_warnings(), torch.no_grad():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(export_graph(generator), (example,), tmp, input_names=["input"],
-                              output_names=["output"], opset_version=17, dynamo=False,
-                              dynamic_axes={"input": {2: "height", 3: "width"},
-                                            "output": {2: "height", 3: "width"}})
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with temp_path(path) as tmp, warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(export_graph(generator), (example,), str(tmp), input_names=["input"],
+                          output_names=["output"], opset_version=17, dynamo=False,
+                          dynamic_axes={"input": {2: "height", 3: "width"},
+                                        "output": {2: "height", 3: "width"}})
     return path
 
 
@@ -292,11 +285,8 @@ def _load_choices(path: Path) -> dict:
 
 
 def _save_choices(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
+    with atomic_write(path, "w") as f:
         json.dump(data, f, indent=1, sort_keys=True)
-    os.replace(tmp, path)
 
 
 def benchmark(engines: dict, size: int = BENCH_SIZE, rounds: int = 3, seed: int = 0) -> dict:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from assistant.image import palette
 from assistant.image.palette import RGB
+from dialog.attributes import STYLES
 
 SUBJECTS = ("girl", "boy", "woman", "man", "child", "cat", "dog", "person")
 HAIR_STYLES = ("long", "short", "ponytail", "twintails", "braid", "bob", "curly")
@@ -28,7 +29,6 @@ SETTINGS = ("beach", "cherry blossoms", "forest", "city", "classroom", "park", "
             "shrine")
 TIMES = ("morning", "day", "sunset", "night")
 WEATHERS = ("sunny", "rain", "snow", "cloudy")
-STYLES = ("hayao", "shinkai", "paprika", "face_paint")
 MAX_FIGURES = 5
 
 DEFAULT_HAIR_STYLE = {"girl": "long", "woman": "long", "boy": "short", "man": "short", "child": "short",
