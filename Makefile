@@ -5,15 +5,16 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-APT_PACKAGES := espeak-ng libespeak-ng1 libportaudio2 libsndfile1 fonts-noto-cjk sox
-EXTRAS := voice,models,image,window,test
+APT_PACKAGES := espeak-ng libespeak-ng1 libportaudio2 libsndfile1 fonts-noto-cjk sox redis-server
+EXTRAS := voice,models,image,window,render,test
 
 .PHONY: setup system-packages demo test bench clean
 
 setup: system-packages $(STAMP)
 
 # Debian packages: espeak-ng speaks (English and Mandarin), PortAudio reaches the sound card,
-# Noto CJK renders Chinese in the window. Installed only when something is missing.
+# Noto CJK renders Chinese in the window, redis-server carries the shared render queue (and its tests).
+# Installed only when something is missing.
 system-packages:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

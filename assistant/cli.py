@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("doctor", help="check everything the assistant needs, with fixes")
     _common(p)
+
+    p = sub.add_parser("render-worker", help="draw pictures for the kiosks from the Redis render queue ([render])")
+    _common(p)
     return root
 
 
@@ -117,6 +120,7 @@ _COMMANDS = {
     "demo": "demo",
     "gallery": "gallery",
     "doctor": "doctor",
+    "render-worker": "render_worker",
 }
 
 

@@ -263,6 +263,34 @@ class WeightsConfig:
 
 
 @dataclass
+class RenderConfig:
+    # Where pictures are drawn. "local": in this process, as on a single machine (nothing to install
+    # or start). "celery": sent to the render workers of an exhibition (`run_assistant.py
+    # render-worker` on the GPU machines) through Redis; the kiosk draws a sketch itself whenever
+    # the queue cannot be reached or a picture misses deadline_s.
+    backend: str = _one_of("local", "celery")
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    # Where workers send progress and pictures back; empty means the broker's Redis.
+    result_url: str = ""
+    queue: str = "render"
+    # A file holding the Redis password (requirepass), so it need not sit in this TOML file; the
+    # environment variable ANIME_ASSISTANT_REDIS_PASSWORD is read when this is empty.
+    password_file: str = ""
+    # The most seconds a kiosk waits for a picture from the pool, queueing included.
+    deadline_s: float = _num(120.0, 1.0, 3600.0)
+    # How long a kiosk waits for the broker to answer before drawing locally (checked per picture).
+    probe_s: float = _num(0.5, 0.05, 30.0)
+    # A job taken by a worker that then dies is given to another after this many seconds, so it
+    # must exceed the longest job (a running job older than this would be drawn twice).
+    visibility_timeout_s: float = _num(600.0, 1.0, 86400.0)
+    # This kiosk's name in jobs and logs; empty means the host name.
+    kiosk_id: str = ""
+    # For tests and benchmarks only: a worker drawing sketches first waits this long for each of
+    # [sd] steps steps (reporting progress and honouring cancel), like a slow GPU would. 0 = off.
+    test_step_delay_s: float = _num(0.0, 0.0, 60.0)
+
+
+@dataclass
 class Config:
     general: GeneralConfig = field(default_factory=GeneralConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
@@ -277,6 +305,7 @@ class Config:
     gallery: GalleryConfig = field(default_factory=GalleryConfig)
     kiosk: KioskConfig = field(default_factory=KioskConfig)
     weights: WeightsConfig = field(default_factory=WeightsConfig)
+    render: RenderConfig = field(default_factory=RenderConfig)
 
     # Derived paths, so every component agrees on where things are.
     def pictures_dir(self) -> Path:

@@ -468,7 +468,7 @@ class Session:
         `greet` says hello first (the live daemon), so a person knows it is listening.
         """
         from assistant.events import JsonLinesSink
-        from assistant.image.artist import Artist
+        from assistant.render import make_artist
         from assistant.outputs import open_events_file, writable_dir
         from assistant.speech.tts import create_speaker
         from dialog.machine import Dialog
@@ -489,7 +489,6 @@ class Session:
             for sink in sinks:
                 sink.close()
             raise
-        artist = Artist(config)
         stop = threading.Event()
         bus = self.bus = EventBus()
         logged = [bus.subscribe(_without_levels(sink)) for sink in sinks]
@@ -508,8 +507,8 @@ class Session:
         on_speaking = mute if (mute is not None and not config.tts.barge_in) else None
         speaker = create_speaker(config, bus, tts_out, on_speaking=on_speaking)
         gallery = self._attach_gallery(bus) if config.gallery.enabled else None
-        dialog = Dialog(bus, config, artist, speaker, image_out, background=True,
-                        new_artist=lambda: Artist(config))
+        dialog = Dialog(bus, config, make_artist(config, bus), speaker, image_out, background=True,
+                        new_artist=lambda: make_artist(config, bus))
         pipeline = self.pipeline = Pipeline(config, bus, recognizer, dialog, speaker, stop=stop,
                                             one_turn_at_a_time=one_turn_at_a_time,
                                             new_recognizer=lambda: _warm_recognizer(config))

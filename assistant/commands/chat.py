@@ -15,7 +15,7 @@ from assistant.timeline import Timeline
 
 
 def run(args, config) -> int:
-    from assistant.image.artist import Artist
+    from assistant.render import make_artist
     from assistant.speech.text_speaker import TextSpeaker
     from dialog.machine import Dialog
 
@@ -26,7 +26,7 @@ def run(args, config) -> int:
     if events_file:
         bus.subscribe(events_file)
     gallery = _attach_gallery(config, bus) if config.gallery.enabled else None
-    dialog = Dialog(bus, config, Artist(config), TextSpeaker(bus), out_dir, background=False)
+    dialog = Dialog(bus, config, make_artist(config, bus), TextSpeaker(bus), out_dir, background=False)
     try:
         for turn in args.turn:
             dialog.hear(turn)
