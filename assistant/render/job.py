@@ -32,6 +32,11 @@ def cancel_key(task_id: str) -> str:
     return f"anime-assistant:cancel:{task_id}"
 
 
+def busy_key(worker: str) -> str:
+    """Holds the task id a worker is drawing (for doctor and operators), gone when it is idle."""
+    return f"anime-assistant:busy:{worker}"
+
+
 class JobRefused(ValueError):
     """The worker will not draw this job; the message says why."""
 
@@ -53,11 +58,11 @@ def _whole(value) -> bool:
 
 def check_job(job) -> dict:
     """The job, normalised, or JobRefused naming the first problem (the bounds are [image]'s)."""
-    if not isinstance(job, dict):
-        raise JobRefused(f"a job is a JSON object, not {type(job).__name__}")
     size = len(json.dumps(job, ensure_ascii=False).encode("utf-8"))
     if size > MAX_JOB_BYTES:
         raise JobRefused(f"job of {size} bytes is over the {MAX_JOB_BYTES}-byte limit")
+    if not isinstance(job, dict):
+        raise JobRefused(f"a job is a JSON object, not {type(job).__name__}")
     if set(job) != set(_FIELDS):
         raise JobRefused("a job has exactly the fields " + ", ".join(_FIELDS) +
                          f" (got {', '.join(sorted(map(str, job)))})")

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from assistant.image.artist import Artist, Cancelled, Plan
-from assistant.render.job import TASK_NAME, JobRefused, cancel_key, check_job, reply_key
+from assistant.render.job import TASK_NAME, JobRefused, busy_key, cancel_key, check_job, reply_key
 from dialog import prompts
 
 REPLY_TTL_S = 3600  # an unread reply (its kiosk gone) expires rather than piling up
@@ -88,6 +88,8 @@ def register(app, config, artist: Artist, client, worker_name: str) -> None:
         if replies.cancelled():
             replies.push("cancelled", worker=worker_name)
             return {"cancelled": True, "worker": worker_name}
+        busy = busy_key(worker_name)
+        client.set(busy, self.request.id, ex=int(config.render.visibility_timeout_s) + 1)
         try:
             done = draw(config, artist, job, replies)
         except Cancelled:
@@ -96,6 +98,8 @@ def register(app, config, artist: Artist, client, worker_name: str) -> None:
         except Exception as exc:  # noqa: BLE001 - the kiosk says so; the worker takes the next job
             replies.push("failed", reason=f"{type(exc).__name__}: {exc}", worker=worker_name)
             raise
+        finally:
+            client.delete(busy)
         replies.push("done", worker=worker_name, **done)
         # The result store gets the summary only; the picture went to the kiosk's list.
         return {"name": done["name"], "backend": done["backend"], "seconds": done["seconds"],
