@@ -326,6 +326,21 @@ def test_a_job_whose_worker_is_killed_is_drawn_by_another(pool, tmp_path):
     pool.wait_ready(2)
 
 
+def test_doctor_sees_the_broker_and_the_workers(pool, tmp_path):
+    from assistant.commands.doctor import OK, WARN, check_render
+
+    checks = {c.name: c for c in check_render(pool.config())}
+    assert checks["render broker"].status == OK
+    assert checks["render workers"].status == OK
+    live = [pool.name(w) for w in pool.workers if w.poll() is None]
+    assert checks["render workers"].detail.startswith(f"{len(live)}: ")
+    assert all(f"{name} (sketch)" in checks["render workers"].detail for name in live)
+    wrong = tmp_path / "wrong-password"
+    wrong.write_text("not-it")
+    (check,) = check_render(pool.config(password_file=str(wrong)))
+    assert check.status == WARN and "password" in check.detail
+
+
 def test_redis_outage_falls_back_to_local_and_back(pool, tmp_path):
     config = pool.config()
     kiosk = Kiosk(config, tmp_path / "kiosk")

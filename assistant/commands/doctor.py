@@ -268,7 +268,44 @@ def check_display(config) -> list[Check]:
     return results
 
 
-CHECKS = (check_audio, check_espeak, check_speech_model, check_weights, check_torch, check_disk, check_display)
+def check_render(config) -> list[Check]:
+    """The shared render pool ([render] backend = "celery"): the broker, and the workers that answer."""
+    if config.render.backend != "celery":
+        return [Check(OK, "render", "in this process ([render] backend = \"local\")")]
+    try:
+        import redis
+
+        from assistant.render.app import make_app, urls
+    except ImportError:
+        return [Check(WARN, "render pool", "celery and redis are not installed: pictures are sketched here",
+                      ".venv/bin/pip install -e '.[render]'")]
+    try:
+        broker, _ = urls(config)
+        redis.Redis.from_url(broker, socket_connect_timeout=config.render.probe_s,
+                             socket_timeout=config.render.probe_s).ping()
+    except UserError as exc:
+        return [Check(WARN, "render broker", exc.problem, exc.fix)]
+    except redis.AuthenticationError:
+        return [Check(WARN, "render broker", f"{config.render.broker_url} refused the password",
+                      "put Redis's requirepass into [render] password_file or $ANIME_ASSISTANT_REDIS_PASSWORD")]
+    except (redis.RedisError, OSError) as exc:
+        return [Check(WARN, "render broker", f"{config.render.broker_url} does not answer ({exc}); "
+                      "pictures are sketched here", "start redis-server there, or fix [render] broker_url")]
+    results = [Check(OK, "render broker", config.render.broker_url)]
+    inspect = make_app(config).control.inspect(timeout=1.0)
+    workers = sorted(inspect.ping() or {})
+    if not workers:
+        results.append(Check(WARN, "render workers", "none answered within 1 s: pictures are sketched here",
+                             "start 'run_assistant.py render-worker' on the GPU machines (docs/deployment.md)"))
+        return results
+    conf = inspect.conf() or {}
+    backends = [f"{w} ({(conf.get(w) or {}).get('anime_assistant', {}).get('backend', '?')})" for w in workers]
+    results.append(Check(OK, "render workers", f"{len(workers)}: " + ", ".join(backends)))
+    return results
+
+
+CHECKS = (check_audio, check_espeak, check_speech_model, check_weights, check_torch, check_disk, check_display,
+          check_render)
 
 
 def collect(config) -> list[Check]:
