@@ -23,22 +23,17 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("celery")
-redis = pytest.importorskip("redis")
-if shutil.which("redis-server") is None:
-    pytest.skip("redis-server is not installed (make system-packages)", allow_module_level=True)
-
-from assistant import config as config_mod  # noqa: E402
-from assistant.events import EventBus  # noqa: E402
-from assistant.gallery import Gallery  # noqa: E402
-from assistant.image.artist import Cancelled  # noqa: E402
-from assistant.image.png import read_metadata  # noqa: E402
-from assistant.render import make_artist  # noqa: E402
-from assistant.render.app import make_app  # noqa: E402
-from assistant.render.job import TASK_NAME, busy_key, make_job  # noqa: E402
-from assistant.speech.text_speaker import TextSpeaker  # noqa: E402
-from dialog import events as ev  # noqa: E402
-from dialog.machine import Dialog  # noqa: E402
+from assistant import config as config_mod
+from assistant.events import EventBus
+from assistant.gallery import Gallery
+from assistant.image.artist import Cancelled
+from assistant.image.png import read_metadata
+from assistant.render import make_artist
+from assistant.render.app import make_app
+from assistant.render.job import TASK_NAME, busy_key, make_job
+from assistant.speech.text_speaker import TextSpeaker
+from dialog import events as ev
+from dialog.machine import Dialog
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "test-pw-" + os.urandom(4).hex()
@@ -67,6 +62,13 @@ def _kill_group(proc: subprocess.Popen, sig=signal.SIGTERM, wait_s: float = 10.0
         proc.wait(timeout=wait_s)
 
 
+def _needs_redis():
+    pytest.importorskip("celery")
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (make system-packages)")
+    return pytest.importorskip("redis")
+
+
 class RedisServer:
     def __init__(self, folder: Path):
         self.folder = folder
@@ -79,6 +81,8 @@ class RedisServer:
              "--save", "", "--appendonly", "no", "--dir", str(self.folder)],
             stdout=open(self.folder / "redis.log", "ab"), stderr=subprocess.STDOUT, start_new_session=True)
         client = self.client()
+        import redis
+
         for _ in range(100):
             try:
                 if client.ping():
@@ -91,12 +95,15 @@ class RedisServer:
         _kill_group(self.proc)
 
     def client(self):
+        import redis
+
         return redis.Redis(host="127.0.0.1", port=self.port, password=PASSWORD, socket_timeout=5)
 
 
 @pytest.fixture(scope="module")
 def pool(tmp_path_factory):
     """Redis, the configuration file the kiosks and workers share, and two running workers."""
+    _needs_redis()
     folder = tmp_path_factory.mktemp("render-pool")
     server = RedisServer(folder)
     server.start()
@@ -194,6 +201,38 @@ class Kiosk:
 
     def of(self, cls) -> list:
         return [e for e in self.events if isinstance(e, cls)]
+
+
+def test_local_is_the_default_and_needs_nothing():
+    from assistant.image.artist import Artist
+
+    assert type(make_artist(config_mod.Config())) is Artist
+
+
+def test_render_settings_are_checked_with_the_fix(tmp_path):
+    from assistant.errors import ConfigError
+    from assistant.render.app import PASSWORD_ENV, urls
+
+    def line_of(fn, *a) -> str:
+        with pytest.raises(ConfigError) as info:
+            fn(*a)
+        return info.value.line()
+
+    assert "fix: use one of: 'local', 'celery'" in line_of(config_mod.from_dict, {"render": {"backend": "remote"}})
+    assert "out of range" in line_of(config_mod.from_dict, {"render": {"deadline_s": 0}})
+    line = line_of(urls, config_mod.from_dict({"render": {"broker_url": "http://host/0"}}))
+    assert "not a Redis URL" in line and "redis://HOST:6379/0" in line
+    line = line_of(urls, config_mod.from_dict({"render": {"password_file": str(tmp_path / "absent")}}))
+    assert "cannot be read" in line and "fix:" in line
+    (tmp_path / "pw").write_text("p@ss:word\n")
+    cfg = config_mod.from_dict({"render": {"password_file": str(tmp_path / "pw"),
+                                           "broker_url": "redis://10.0.0.5:6379/1"}})
+    assert urls(cfg) == ("redis://:p%40ss%3Aword@10.0.0.5:6379/1",) * 2
+    os.environ[PASSWORD_ENV] = "from-env"
+    try:
+        assert urls(config_mod.Config())[0] == "redis://:from-env@127.0.0.1:6379/0"
+    finally:
+        del os.environ[PASSWORD_ENV]
 
 
 SUBJECTS = ("girl", "boy", "woman", "man", "cat")
