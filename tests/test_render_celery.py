@@ -30,7 +30,7 @@ from assistant.image.artist import Cancelled
 from assistant.image.png import read_metadata
 from assistant.render import make_artist
 from assistant.render.app import make_app
-from assistant.render.job import TASK_NAME, busy_key, make_job
+from assistant.render.job import TASK_NAME, busy_key, cancel_key, make_job
 from assistant.speech.text_speaker import TextSpeaker
 from dialog import events as ev
 from dialog.machine import Dialog
@@ -378,6 +378,37 @@ def test_doctor_sees_the_broker_and_the_workers(pool, tmp_path):
     wrong.write_text("not-it")
     (check,) = check_render(pool.config(password_file=str(wrong)))
     assert check.status == WARN and "password" in check.detail
+
+
+def test_a_missed_deadline_is_drawn_locally_and_dropped_on_the_pool(pool, tmp_path):
+    # A queue no worker serves: the job waits until the deadline, then the kiosk sketches it.
+    config = pool.config(queue="nobody-serves-this", deadline_s=1.0)
+    kiosk = Kiosk(config, tmp_path / "kiosk")
+    started = time.monotonic()
+    kiosk.draw("a cat with orange hair")
+    assert 1.0 <= time.monotonic() - started < 5.0
+    (error,) = kiosk.of(ev.Error)
+    assert error.stage == "render" and "deadline" in error.message
+    assert len(list(kiosk.out.glob("*.png"))) == 1 == kiosk.gallery.count()
+    kiosk.gallery.close()
+    # The job left behind is marked cancelled, so a worker that takes it later draws nothing.
+    client = pool.server.client()
+    (message,) = client.lrange("nobody-serves-this", 0, -1)
+    task_id = json.loads(message)["headers"]["id"]
+    assert client.exists(cancel_key(task_id))
+    client.delete("nobody-serves-this")
+
+
+def test_the_worker_says_in_one_line_when_redis_is_not_there(tmp_path):
+    _needs_redis()
+    cfg = tmp_path / "worker.toml"
+    cfg.write_text(f'[render]\nbackend = "celery"\nbroker_url = "redis://127.0.0.1:{_free_port()}/0"\n'
+                   'probe_s = 0.2\n[image]\nbackend = "sketch"\n')
+    p = subprocess.run([sys.executable, "run_assistant.py", "render-worker", "--config", str(cfg)], cwd=ROOT,
+                       env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=60)
+    assert p.returncode != 0
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: the render queue at ") and "fix: start redis-server" in lines[0]
 
 
 def test_redis_outage_falls_back_to_local_and_back(pool, tmp_path):
