@@ -365,3 +365,81 @@ def test_an_event_log_on_a_full_disk_ends_the_run_non_zero_with_one_line_at_the_
     events = [json.loads(line) for line in done.stdout.splitlines()]
     assert any(e["type"] == "error" and e["stage"] == "events" for e in events)
     assert any(e["type"] == "say" for e in events)  # the conversation went on regardless
+
+
+@pytest.mark.slow
+def test_keep_audio_keeps_the_recording_of_the_description_in_the_gallery():
+    from assistant.audio.wav import read_wav
+    from assistant.config import load as load_config
+    from assistant.gallery import Gallery
+
+    out = _fresh("listen_keep_audio")
+    audio, spans = compose([0.6, speak("a girl with blue hair on the beach", "en"), 1.6,
+                            speak("yes, that's right", "en"), 1.6])
+    wav = write_wav(out / "said.wav", audio, 16000)
+    config_path = out / "config.toml"
+    config_path.write_text(f'[general]\ndata_dir = "{out / "data"}"\n[gallery]\nenabled = true\nkeep_audio = true\n')
+    done = _listen("--audio-in", wav, "--tts-out", out / "tts", "--image-out", out / "pictures",
+                   "--events", out / "events.jsonl", "--config", config_path)
+    assert done.returncode == 0, done.stderr
+    events = _events(out / "events.jsonl")
+    describe = next(i for i, e in enumerate(events) if e["type"] == "understood" and e["intent"] == "describe")
+    heard = [e for e in events[:describe] if e["type"] == "transcript"][-1]
+    segment = [e for e in events[:describe] if e["type"] == "speech"][-1]
+    assert heard.get("audio_path"), heard  # the live stream names the recording
+    assert any(e["type"] == "image" for e in events), [e["type"] for e in events]
+
+    config = load_config(config_path)
+    gallery = Gallery(config, readonly=True)
+    try:
+        (row,) = gallery.list()
+    finally:
+        gallery.close()
+    assert row.transcript == heard["text"]
+    kept = Path(row.audio_path)
+    assert kept.is_file() and kept.parent == out / "data" / "audio", row
+    # It holds exactly the audio of the segment that described the picture: the first line's
+    # speech, pre-roll and trailing pause included.
+    samples, rate = read_wav(kept)
+    assert rate == 16000
+    first = slice(int(round(segment["start"] * rate)), int(round(segment["start"] * rate)) + len(samples))
+    assert segment["start"] <= spans[0][0] and spans[0][1] <= segment["end"] + 0.05, (segment, spans[0])
+    assert abs(len(samples) / rate - (segment["end"] - segment["start"])) < 0.05
+    assert np.max(np.abs(samples - audio[first])) < 2e-4
+    # The session's scratch recordings are gone; only what the gallery kept remains.
+    assert not list((out / "data" / "audio").glob(".heard-*"))
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_whisper_transcribes_still_ends_with_130():
+    import signal
+    import time
+
+    out = _fresh("listen_sigint_mid")
+    # A long description, so its transcription takes a while on any CPU.
+    said = ("please draw a girl with long blue hair and a red dress reading a big book under a cherry "
+            "tree on a hill at sunset with a small white cat sleeping beside her")
+    audio, _ = compose([0.6, speak(said, "en"), 20.0])
+    wav = write_wav(out / "long.wav", audio, 16000)
+    events_path = out / "events.jsonl"
+    proc = subprocess.Popen([sys.executable, str(ROOT / "run_assistant.py"), "listen", "--realtime",
+                             "--audio-in", str(wav), "--tts-out", str(out / "tts"), "--image-out",
+                             str(out / "pictures"), "--events", str(events_path), "--config",
+                             str(_quiet_config(out))],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:  # the segment has closed: its recognition is under way
+            if events_path.exists() and '"speech"' in events_path.read_text(encoding="utf-8"):
+                break
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    events = _events(events_path)
+    assert not [e for e in events if e["type"] == "transcript"], "the signal came after recognition ended"
+    assert proc.returncode == 130, (proc.returncode, err)
+    assert "interrupted by SIGINT" in err and "Traceback" not in err and "terminate called" not in err

@@ -14,6 +14,7 @@ from assistant.image.artist import Artist
 from assistant.pipeline import Pipeline
 from assistant.speech.asr import Recognizer
 from assistant.speech.text_speaker import TextSpeaker
+from dialog import events as ev
 from dialog.machine import Dialog
 from tests.audio_fixtures import have_espeak, speak, white_noise, with_silence
 from dialog import events as ev
@@ -87,8 +88,8 @@ def test_push_to_talk_turns_held_audio_into_one_turn_even_in_noise(tmp_path, rec
         return at
 
     rec = run_pipeline(tmp_path, recognizer, audio, on_block=on_block)
-    ptt = [e for e in rec.of_type("listening") if e.get("ptt")]
-    assert [e["speaking"] for e in ptt] == [True, False]
+    ptt = [e for e in rec.of_type(ev.Listening) if e.ptt]
+    assert [e.speaking for e in ptt] == [True, False]
     speech_events = rec.of_type("speech")
     assert len(speech_events) == 1
     assert speech_events[0]["start"] == pytest.approx(held[0], abs=0.05)

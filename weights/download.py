@@ -11,6 +11,7 @@ transfer that crawls.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import errno
 import hashlib
 import http.client
@@ -24,6 +25,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.atomic import replace_durably
 from assistant.errors import UserError
 
 CHUNK = 1 << 20
@@ -88,7 +90,7 @@ def _finish(part: Path, dest: Path, sha256: str, label: str, size: int = 0) -> s
             f"the damaged file was removed",
             "run fetch-weights again; if it repeats, the source serves a different file than the registry "
             "describes (check the mirror or the registry entry)")
-    os.replace(part, dest)
+    replace_durably(part, dest)
     return digest
 
 
@@ -140,6 +142,160 @@ def _copy_stream(response, out, bar, limits: Limits, deadline: float) -> None:
             return
 
 
+def _size_of(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
+
+
+@dataclass
+class _Transfer:
+    """One file's download across its attempts: what every attempt needs and what they learned."""
+    url: str
+    part: Path
+    label: str
+    size: int
+    limits: Limits
+    deadline: float
+    retries: int
+    show_progress: bool
+    failures: int = 0
+    resumable: bool = True  # until a server shows it cannot serve ranges
+
+    def keep_if_resumable(self) -> int:
+        # A .part helps only a server that can continue it; otherwise it is dead weight on the disk.
+        if not self.resumable:
+            self.part.unlink(missing_ok=True)
+        return _size_of(self.part)
+
+    def retry(self, step_s: float, *, mind_deadline: bool = True) -> bool:
+        """Count one more failure and back off before the next attempt, if one is left."""
+        if self.failures >= self.retries or (mind_deadline and time.monotonic() >= self.deadline):
+            return False
+        self.failures += 1
+        time.sleep(step_s * self.failures)
+        return True
+
+
+class _Next(enum.Enum):
+    """What the loop does after a failed attempt that did not end the download with a UserError."""
+    RETRY = "retry"
+    FINISH = "finish"  # the .part already holds the whole file
+
+
+def _resume_point(part: Path, size: int) -> int:
+    """How many bytes of the .part a Range request can build on."""
+    have = _size_of(part)
+    if size and have > size:
+        part.unlink()  # longer than the file can be: not a prefix of it
+        have = 0
+    return have
+
+
+def _attempt(t: _Transfer, have: int) -> None:
+    """One request for the bytes from `have` on into the .part; returns once all of them arrived.
+
+    Raises what broke it off: _WriteFailed, StallError, _Broken or urllib's and http.client's errors."""
+    headers = {"User-Agent": USER_AGENT}
+    if have:
+        headers["Range"] = f"bytes={have}-"
+    request = urllib.request.Request(t.url, headers=headers)
+    # The socket timeout bounds a silent server; the window and the deadline bound a slow one.
+    left = t.deadline - time.monotonic()
+    sock_timeout = max(0.05, min(t.limits.timeout_s, t.limits.stall_window_s, left))
+    if left <= 0:
+        raise StallError("deadline")
+    with urllib.request.urlopen(request, timeout=sock_timeout) as response:
+        if have and response.status != 206:
+            have = 0  # the server ignored the range: start over rather than append twice
+        t.resumable = response.status == 206 or \
+            response.headers.get("Accept-Ranges", "").strip().lower() == "bytes"
+        length = response.headers.get("Content-Length")
+        total = have + int(length) if length is not None else (t.size or None)
+        _write_body(response, t, have, total)
+        got = t.part.stat().st_size
+        if total is not None and got < total:
+            raise _Broken(f"{got} of {total} bytes")
+
+
+def _write_body(response, t: _Transfer, have: int, total: int | None) -> None:
+    """Append (or, from byte 0, write) the response body to the .part and put it on the disk."""
+    try:
+        out = open(t.part, "ab" if have else "wb")
+    except OSError as exc:
+        raise _WriteFailed(exc) from None
+    with out, _progress_bar(total, have, t.label, t.show_progress) as bar:
+        _copy_stream(response, out, bar, t.limits, t.deadline)
+        try:
+            out.flush()
+            os.fsync(out.fileno())
+        except OSError as exc:
+            raise _WriteFailed(exc) from None
+
+
+def _stall_error(t: _Transfer, exc: StallError) -> StallError:
+    kept = t.keep_if_resumable()
+    note = f"{kept} bytes are kept to resume" if kept else "nothing is kept (the server cannot resume)"
+    if str(exc) == "deadline":
+        return StallError(f"{t.label}: the download from {_host(t.url)} passed its {t.limits.deadline_s:g} s "
+                          f"deadline; {note}",
+                          "run fetch-weights again on a faster link, or raise [weights] deadline_s "
+                          "(or --deadline)")
+    return StallError(f"{t.label}: the download from {_host(t.url)} stalled (under {t.limits.stall_min_bytes} "
+                      f"bytes in {t.limits.stall_window_s:g} s); {note}",
+                      "check the network or the mirror and run fetch-weights again, or tune [weights] "
+                      "stall_window_s / stall_min_bytes (--stall-window / --stall-bytes)")
+
+
+def _http_error(t: _Transfer, exc: urllib.error.HTTPError) -> UserError:
+    if exc.code == 404:
+        return UserError(f"{t.label}: {t.url} answered 404 Not Found",
+                         "the registry's address is outdated: update weights/registry.toml, set "
+                         "[weights] mirror, or install the file with fetch-weights --from DIR")
+    return UserError(f"{t.label}: {t.url} answered HTTP {exc.code} {exc.reason}",
+                     "try again later, or install the file with fetch-weights --from DIR")
+
+
+def _offline_error(t: _Transfer, exc: urllib.error.URLError) -> OfflineError:
+    return OfflineError(f"cannot reach {_host(t.url)} to download {t.label} ({exc.reason})",
+                        "connect this machine to the internet, or copy the weights from one that is "
+                        "and run fetch-weights --from DIR")
+
+
+def _broken_error(t: _Transfer, exc: Exception) -> UserError:
+    kept = t.keep_if_resumable()
+    note = f"{kept} bytes are kept" if kept else "nothing is kept (the server cannot resume)"
+    return UserError(f"{t.label}: the download from {_host(t.url)} broke off {t.failures + 1} times "
+                     f"({type(exc).__name__}); {note}",
+                     "run fetch-weights again: it resumes where it stopped")
+
+
+# What one attempt may end with short of success. HTTPError is a URLError, which is an OSError.
+_ATTEMPT_FAILURES = (_WriteFailed, StallError, http.client.HTTPException, OSError, _Broken)
+
+
+def _after_failure(t: _Transfer, exc: BaseException, have: int) -> _Next:
+    """Retry, finish or give up after a failed attempt; giving up raises the failure's UserError."""
+    if isinstance(exc, _WriteFailed):
+        raise _disk_error(exc.error, t.label, t.part, t.keep_if_resumable()) from None
+    if isinstance(exc, StallError):
+        raise _stall_error(t, exc) from None
+    if isinstance(exc, urllib.error.HTTPError):
+        if exc.code == 416 and have:
+            return _Next.FINISH  # asked for bytes past the end: a previous run already got the whole file
+        if exc.code >= 500 and t.retry(0.5, mind_deadline=False):
+            return _Next.RETRY
+        raise _http_error(t, exc) from None
+    if isinstance(exc, urllib.error.URLError):
+        # Nothing was received: no route, no DNS, or nothing listening. Retrying a name that
+        # does not resolve only wastes time, so only a refused or timed-out connect is retried.
+        if not isinstance(exc.reason, socket.gaierror) and t.retry(0.3):
+            return _Next.RETRY
+        raise _offline_error(t, exc) from None
+    # The transfer broke off mid-way (reset, timeout, short body): resume from the .part.
+    if t.retry(0.3):
+        return _Next.RETRY
+    raise _broken_error(t, exc) from None
+
+
 def download(url: str, dest: str | Path, sha256: str = "", *, label: str | None = None, retries: int = 3,
              timeout: float | None = None, show_progress: bool = True, size: int = 0,
              limits: Limits | None = None) -> str:
@@ -153,106 +309,18 @@ def download(url: str, dest: str | Path, sha256: str = "", *, label: str | None 
     dest = Path(dest)
     label = label or dest.name
     dest.parent.mkdir(parents=True, exist_ok=True)
-    part = part_path(dest)
-    failures = 0
-    resumable = True  # until a server shows it cannot serve ranges
-    deadline = time.monotonic() + limits.deadline_s
-
-    def keep_if_resumable() -> int:
-        # A .part helps only a server that can continue it; otherwise it is dead weight on the disk.
-        if not resumable:
-            part.unlink(missing_ok=True)
-        return part.stat().st_size if part.exists() else 0
-
+    t = _Transfer(url, part_path(dest), label, size, limits, time.monotonic() + limits.deadline_s, retries,
+                  show_progress)
     while True:
-        have = part.stat().st_size if part.exists() else 0
-        if size and have > size:
-            part.unlink()  # longer than the file can be: not a prefix of it
-            have = 0
+        have = _resume_point(t.part, size)
         if size and have == size:
-            return _finish(part, dest, sha256, label, size)
-        headers = {"User-Agent": USER_AGENT}
-        if have:
-            headers["Range"] = f"bytes={have}-"
-        request = urllib.request.Request(url, headers=headers)
-        # The socket timeout bounds a silent server; the window and the deadline bound a slow one.
-        left = deadline - time.monotonic()
-        sock_timeout = max(0.05, min(limits.timeout_s, limits.stall_window_s, left))
+            return _finish(t.part, dest, sha256, label, size)
         try:
-            if left <= 0:
-                raise StallError("deadline")
-            with urllib.request.urlopen(request, timeout=sock_timeout) as response:
-                if have and response.status != 206:
-                    have = 0  # the server ignored the range: start over rather than append twice
-                resumable = response.status == 206 or \
-                    response.headers.get("Accept-Ranges", "").strip().lower() == "bytes"
-                length = response.headers.get("Content-Length")
-                total = have + int(length) if length is not None else (size or None)
-                try:
-                    out = open(part, "ab" if have else "wb")
-                except OSError as exc:
-                    raise _WriteFailed(exc) from None
-                with out, _progress_bar(total, have, label, show_progress) as bar:
-                    _copy_stream(response, out, bar, limits, deadline)
-                    try:
-                        out.flush()
-                        os.fsync(out.fileno())
-                    except OSError as exc:
-                        raise _WriteFailed(exc) from None
-                got = part.stat().st_size
-                if total is not None and got < total:
-                    raise _Broken(f"{got} of {total} bytes")
-            return _finish(part, dest, sha256, label, size)
-        except _WriteFailed as exc:
-            raise _disk_error(exc.error, label, part, keep_if_resumable()) from None
-        except StallError as exc:
-            kept = keep_if_resumable()
-            note = f"{kept} bytes are kept to resume" if kept else "nothing is kept (the server cannot resume)"
-            if str(exc) == "deadline":
-                raise StallError(f"{label}: the download from {_host(url)} passed its {limits.deadline_s:g} s "
-                                 f"deadline; {note}",
-                                 "run fetch-weights again on a faster link, or raise [weights] deadline_s "
-                                 "(or --deadline)") from None
-            raise StallError(f"{label}: the download from {_host(url)} stalled (under {limits.stall_min_bytes} "
-                             f"bytes in {limits.stall_window_s:g} s); {note}",
-                             "check the network or the mirror and run fetch-weights again, or tune [weights] "
-                             "stall_window_s / stall_min_bytes (--stall-window / --stall-bytes)") from None
-        except urllib.error.HTTPError as exc:
-            if exc.code == 416 and have:
-                # Asked for bytes past the end: a previous run already got the whole file.
-                return _finish(part, dest, sha256, label, size)
-            if exc.code == 404:
-                raise UserError(f"{label}: {url} answered 404 Not Found",
-                                "the registry's address is outdated: update weights/registry.toml, set "
-                                "[weights] mirror, or install the file with fetch-weights --from DIR") from None
-            if exc.code >= 500 and failures < retries:
-                failures += 1
-                time.sleep(0.5 * failures)
-                continue
-            raise UserError(f"{label}: {url} answered HTTP {exc.code} {exc.reason}",
-                            "try again later, or install the file with fetch-weights --from DIR") from None
-        except urllib.error.URLError as exc:
-            # Nothing was received: no route, no DNS, or nothing listening. Retrying a name that
-            # does not resolve only wastes time, so only a refused or timed-out connect is retried.
-            reason = exc.reason
-            if not isinstance(reason, socket.gaierror) and failures < retries and time.monotonic() < deadline:
-                failures += 1
-                time.sleep(0.3 * failures)
-                continue
-            raise OfflineError(f"cannot reach {_host(url)} to download {label} ({reason})",
-                               "connect this machine to the internet, or copy the weights from one that is "
-                               "and run fetch-weights --from DIR") from None
-        except (http.client.HTTPException, OSError, _Broken) as exc:
-            # The transfer broke off mid-way (reset, timeout, short body): resume from the .part.
-            if failures < retries and time.monotonic() < deadline:
-                failures += 1
-                time.sleep(0.3 * failures)
-                continue
-            kept = keep_if_resumable()
-            note = f"{kept} bytes are kept" if kept else "nothing is kept (the server cannot resume)"
-            raise UserError(f"{label}: the download from {_host(url)} broke off {failures + 1} times "
-                            f"({type(exc).__name__}); {note}",
-                            "run fetch-weights again: it resumes where it stopped") from None
+            _attempt(t, have)
+            return _finish(t.part, dest, sha256, label, size)
+        except _ATTEMPT_FAILURES as exc:
+            if _after_failure(t, exc, have) is _Next.FINISH:
+                return _finish(t.part, dest, sha256, label, size)
 
 
 def copy_in(src: str | Path, dest: str | Path, sha256: str = "", *, label: str | None = None,

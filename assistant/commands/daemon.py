@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.outputs import exit_status
-from assistant.pipeline import Session
+from assistant.session import Session
 
 
 def run(args, config) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.outputs import exit_status
-from assistant.pipeline import Session
+from assistant.session import Session
 
 # (language, what the person says). A description, a correction, a yes in each language.
 # The Chinese lines are ones whisper base still makes out in espeak-ng's robotic Mandarin (see

@@ -15,27 +15,9 @@ import signal
 import sys
 
 from assistant.outputs import exit_status
-from assistant.pipeline import Session
+from assistant.session import Session
 
 INTERRUPTED = 128 + signal.SIGINT
-
-
-class _ListenSession(Session):
-    """A Session that remembers which signal stopped it."""
-
-    signal_received: int | None = None
-
-    def _install_signals(self, stop):
-        restore = super()._install_signals(stop)
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            inner = signal.getsignal(sig)
-            if callable(inner):
-                def handler(signum, frame, inner=inner):
-                    self.signal_received = signum
-                    inner(signum, frame)
-
-                signal.signal(sig, handler)
-        return restore
 
 
 def run(args, config) -> int:
@@ -43,8 +25,8 @@ def run(args, config) -> int:
 
     # Every file's header is checked here, before any model loads, so a bad file fails at once.
     source = FileSource(args.audio_in, config, realtime=False)
-    session = _ListenSession(config, display=args.display, tts_out=args.tts_out, image_out=args.image_out,
-                             events=args.events, json_out=args.json)
+    session = Session(config, display=args.display, tts_out=args.tts_out, image_out=args.image_out,
+                      events=args.events, json_out=args.json)
     code = session.run(source, realtime=args.realtime, one_turn_at_a_time=not args.realtime)
     if session.signal_received is not None:
         name = signal.Signals(session.signal_received).name
