@@ -276,8 +276,9 @@ class RenderConfig:
     # A file holding the Redis password (requirepass), so it need not sit in this TOML file; the
     # environment variable ANIME_ASSISTANT_REDIS_PASSWORD is read when this is empty.
     password_file: str = ""
-    # The most seconds a kiosk waits for a picture from the pool, queueing included.
-    deadline_s: float = _num(120.0, 1.0, 3600.0)
+    # The most seconds a kiosk waits for a picture from the pool, queueing included. Keep it below
+    # [image] stall_s, or the kiosk's watchdog gives up on a picture still waiting in the queue.
+    deadline_s: float = _num(90.0, 1.0, 3600.0)
     # How long a kiosk waits for the broker to answer before drawing locally (checked per picture).
     probe_s: float = _num(0.5, 0.05, 30.0)
     # A job taken by a worker that then dies is given to another after this many seconds, so it
