@@ -508,7 +508,7 @@ class Session:
         on_speaking = mute if (mute is not None and not config.tts.barge_in) else None
         speaker = create_speaker(config, bus, tts_out, on_speaking=on_speaking)
         gallery = self._attach_gallery(bus) if config.gallery.enabled else None
-        dialog = Dialog(bus, config, artist, speaker, image_out, background=True,
+        dialog = Dialog(bus.emit, config, artist, speaker, image_out, background=True,
                         new_artist=lambda: Artist(config))
         pipeline = self.pipeline = Pipeline(config, bus, recognizer, dialog, speaker, stop=stop,
                                             one_turn_at_a_time=one_turn_at_a_time,

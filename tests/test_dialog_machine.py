@@ -49,7 +49,7 @@ def make(tmp_path, artist=None, background=False, clock=None, **cfg):
     bus = EventBus()
     rec = Recorder()
     bus.subscribe(rec)
-    dialog = Dialog(bus, config, artist or Artist(config), TextSpeaker(bus), tmp_path, background=background,
+    dialog = Dialog(bus.emit, config, artist or Artist(config), TextSpeaker(bus), tmp_path, background=background,
                     clock=clock or time.monotonic)
     return dialog, rec
 
