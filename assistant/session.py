@@ -177,7 +177,7 @@ class Session:
         speaker: ClosableSpeaker = create_speaker(config, bus, tts_out, on_speaking=mute)
         stack.callback(speaker.close)
         keep_audio = self._attach_gallery(stack, bus) if config.gallery.enabled else None
-        dialog = Dialog(bus, config, make_artist(config, bus), speaker, image_out, background=True,
+        dialog = Dialog(bus.emit, config, make_artist(config, bus), speaker, image_out, background=True,
                         new_artist=lambda: make_artist(config, bus))
         closer = _Closer(dialog.close)
         stack.callback(closer.join, 1.0)

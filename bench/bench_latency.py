@@ -78,7 +78,7 @@ def run(model: str, threads: int, texts: list[tuple[str, str]]) -> dict:
         recorder = Recorder()
         bus.subscribe(recorder)
         speaker = EspeakSpeaker(config, bus, Path(tmp) / "tts")
-        dialog = Dialog(bus, config, Artist(config), speaker, Path(tmp) / "pictures", background=True)
+        dialog = Dialog(bus.emit, config, Artist(config), speaker, Path(tmp) / "pictures", background=True)
         pipeline = Pipeline(config, bus, recognizer, dialog, speaker, stop=stop)
         pipeline.run(paced(_Blocks(audio, config), bus.origin, config.audio.sample_rate, stop))
         dialog.close()

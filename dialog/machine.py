@@ -6,41 +6,130 @@
                         ▲                     │ stall (the watchdog gave up on a hung drawing)
                         └─────────────────────┘
 
-Every transition is a `state` event; every interpreted turn an `understood` event; everything
-said goes through the speaker (which emits `say`). Pictures are drawn inline (`chat`) or in a
-worker thread (the daemon), where a cancel or a correction stops the drawing between steps.
-With a watchdog attached (`watch`), drawing is its `generate` worker: a drawing silent for
-`[image] stall_s` is abandoned (`abandon_drawing`) and the same description is offered again.
+TRANSITIONS is the whole behaviour: each interpreted turn fires its intent as a trigger, with
+the reply as event data, and the table's conditions pick the transition and its callbacks say
+and do what follows. A turn that changes nothing is an internal transition (dest None), which
+emits no `state` event. Every other transition is a `state` event, emitted on entering the
+destination: after the `before` callbacks, ahead of the `after` ones. Every interpreted turn is
+an `understood` event; everything said goes through the speaker (which emits `say`).
+
+Pictures are drawn inline (`chat`) or in a worker thread (the daemon), where a cancel or a
+correction stops the drawing between steps. With a watchdog attached (`watch`), drawing is its
+`generate` worker: a drawing silent for `[image] stall_s` is abandoned (`abandon_drawing`) and
+the same description is offered again.
+
+The dialog imports nothing of the assistant: it is handed the bus's `emit`, an artist and a
+speaker (dialog.ports), and builds the typed events of dialog.events itself.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Callable
 
-from transitions import Machine
+from transitions import Machine, Transition
 
-from assistant.events import EventBus
-from assistant.textinput import clean_text
 from dialog import corrections, phrasing
+from dialog.events import Error, Generate, Image, Progress, Sink, State, Understood
 from dialog.parse import detect_lang
+from dialog.ports import Artist, Cancelled, Refused, Speaker, Watchdog
+from dialog.states import DialogState, Intent, Trigger
+from dialog.text import clean_text
 
-STATES = ["idle", "confirming", "generating", "showing"]
-TRANSITIONS = [
-    # trigger, source(s), destination
-    ("describe", ["idle", "confirming", "generating", "showing"], "confirming"),
-    ("correct", "confirming", "confirming"),
-    ("correct", ["generating", "showing"], "generating"),
-    ("deny", "confirming", "confirming"),
-    ("reprompt", "confirming", "confirming"),
-    ("confirm", "confirming", "generating"),
-    ("done", "generating", "showing"),
-    ("cancel", ["confirming", "generating", "showing"], "idle"),
-    ("restart", ["confirming", "generating", "showing"], "idle"),
-    ("timeout", ["confirming", "showing"], "idle"),
-    ("error", ["confirming", "generating", "showing"], "idle"),
-    ("stall", "generating", "confirming"),
+IDLE, CONFIRMING, GENERATING, SHOWING = DialogState
+EVERYWHERE = list(DialogState)
+
+
+@dataclass(frozen=True)
+class Say:
+    """A callback that says one phrase (phrasing key), with the record described when asked."""
+
+    key: str
+    described: bool = False
+
+
+# Entries are pytransitions' own (trigger, source, dest, conditions, unless, before, after), with
+# callbacks named by Dialog method (without its leading underscore) or given as Say(...); plus
+# `reported_as`, the trigger name a transition's `state` event carries where it is not the
+# intent's. For one trigger and source the first entry whose conditions hold is taken.
+TRANSITIONS: list[dict[str, Any]] = [
+    # A new description, in any state: spoken back to be confirmed (a drawing under way is dropped).
+    dict(trigger=Intent.DESCRIBE, source=[IDLE, CONFIRMING, SHOWING], dest=CONFIRMING,
+         before="take_description", after="confirm_aloud"),
+    dict(trigger=Intent.DESCRIBE, source=GENERATING, dest=CONFIRMING,
+         before=["stop_drawing", "take_description"], after="confirm_aloud"),
+    # Idle: nothing to stop, approve or change. (A correction in idle was read as a description.)
+    dict(trigger=Intent.CANCEL, source=IDLE, dest=None, after=Say("cancelled")),
+    dict(trigger=Intent.RESTART, source=IDLE, dest=None, after=Say("cancelled")),
+    dict(trigger=Intent.CONFIRM, source=IDLE, dest=None, after=Say("not_understood")),
+    dict(trigger=Intent.DENY, source=IDLE, dest=None, after=Say("not_understood")),
+    dict(trigger=Intent.UNKNOWN, source=IDLE, dest=None, after=Say("not_understood")),
+    # Confirming: "yes" draws; "yes, but at night" is a correction approved at once.
+    dict(trigger=Intent.CONFIRM, source=CONFIRMING, dest=GENERATING, after="draw"),
+    dict(trigger=Intent.CORRECT, source=CONFIRMING, dest=CONFIRMING, conditions="affirmed",
+         before=["take_correction", "reset_reprompts"], after="approve"),
+    dict(trigger=Intent.CORRECT, source=CONFIRMING, dest=CONFIRMING,
+         before=["take_correction", "reset_reprompts"], after="confirm_aloud"),
+    dict(trigger=Intent.DENY, source=CONFIRMING, dest=CONFIRMING, before="reset_reprompts",
+         after=Say("ask_change")),
+    dict(trigger=Intent.CANCEL, source=CONFIRMING, dest=IDLE, after=Say("cancelled")),
+    dict(trigger=Intent.RESTART, source=CONFIRMING, dest=IDLE, before="forget", after=Say("restart")),
+    dict(trigger=Intent.UNKNOWN, source=CONFIRMING, dest=CONFIRMING, conditions="may_reprompt",
+         before="count_reprompt", after=Say("ask_again"), reported_as=Trigger.REPROMPT),
+    dict(trigger=Intent.UNKNOWN, source=CONFIRMING, dest=IDLE, after=Say("gave_up"),
+         reported_as=Trigger.TIMEOUT),
+    # Generating: a change redraws at once; "no" and "stop" stop; the rest waits for the picture.
+    dict(trigger=Intent.CORRECT, source=GENERATING, dest=GENERATING, conditions="changes",
+         before=["stop_drawing", "take_correction"], after="redraw"),
+    dict(trigger=Intent.CORRECT, source=GENERATING, dest=None, after=Say("still_drawing")),
+    dict(trigger=Intent.CANCEL, source=GENERATING, dest=IDLE, before="stop_drawing",
+         after=Say("cancelled")),
+    dict(trigger=Intent.DENY, source=GENERATING, dest=IDLE, before="stop_drawing",
+         after=Say("cancelled"), reported_as=Intent.CANCEL),
+    dict(trigger=Intent.RESTART, source=GENERATING, dest=IDLE, before="stop_drawing",
+         after=Say("restart")),
+    dict(trigger=Intent.CONFIRM, source=GENERATING, dest=None, after=Say("still_drawing")),
+    dict(trigger=Intent.UNKNOWN, source=GENERATING, dest=None, after=Say("still_drawing")),
+    # Showing: a change redraws; "thanks" and noise need no answer.
+    dict(trigger=Intent.CORRECT, source=SHOWING, dest=GENERATING, conditions="changes",
+         before="take_correction", after="redraw"),
+    dict(trigger=Intent.CORRECT, source=SHOWING, dest=None, after=Say("ask_change")),
+    dict(trigger=Intent.CANCEL, source=SHOWING, dest=IDLE, after=Say("cancelled")),
+    dict(trigger=Intent.RESTART, source=SHOWING, dest=IDLE, after=Say("restart")),
+    dict(trigger=Intent.DENY, source=SHOWING, dest=None, after=Say("ask_change")),
+    dict(trigger=Intent.CONFIRM, source=SHOWING, dest=None),
+    dict(trigger=Intent.UNKNOWN, source=SHOWING, dest=None),
+    # A turn heard too doubtfully to act on is asked for again, wherever the dialog is.
+    dict(trigger=Trigger.DOUBT, source=EVERYWHERE, dest=None, after=Say("low_confidence")),
+    # The drawing's outcome (only a current drawing's: see Dialog._render).
+    dict(trigger=Trigger.DONE, source=GENERATING, dest=SHOWING, before="show_picture",
+         after=Say("done")),
+    dict(trigger=Trigger.ERROR, source=[CONFIRMING, GENERATING, SHOWING], dest=IDLE,
+         before="report_failure", after="say_failure"),
+    dict(trigger=Trigger.STALL, source=GENERATING, dest=CONFIRMING,
+         before=["note_activity", "reset_reprompts"], after=Say("drawing_stuck", described=True)),
+    # The clock (Dialog.tick): a confirmation nobody answers, a picture on show long enough.
+    dict(trigger=Trigger.TIMEOUT, source=CONFIRMING, dest=IDLE, conditions="confirmation_expired",
+         after=Say("gave_up")),
+    dict(trigger=Trigger.TIMEOUT, source=SHOWING, dest=IDLE, conditions="showing_expired"),
 ]
+
+_CALLBACKS = ("conditions", "unless", "prepare", "before", "after")
+
+
+class _Transition(Transition):
+    """A transition that may carry another trigger's name in its `state` event."""
+
+    def __init__(self, *args, reported_as: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reported_as = reported_as
+
+
+class _Machine(Machine):
+    transition_cls = _Transition
 
 
 class _Model:
@@ -49,10 +138,24 @@ class _Model:
     state: str
 
 
+def _intent_of(reply, state: DialogState) -> Intent:
+    intent = Intent(reply.intent)
+    if state == IDLE and intent == Intent.CORRECT:
+        intent = Intent.DESCRIBE  # with nothing to correct, any understood content is a description
+    if intent in (Intent.DESCRIBE, Intent.CORRECT) and not reply.attributes:
+        intent = Intent.UNKNOWN
+    return intent
+
+
+def _spoken_back(intent: Intent, state: DialogState) -> bool:
+    """Whether a turn is only spoken back for confirmation, so a doubtful hearing of it is harmless."""
+    return intent == Intent.DESCRIBE or (intent == Intent.CORRECT and state == CONFIRMING)
+
+
 class Dialog:
-    def __init__(self, bus: EventBus, config, artist, speaker, out_dir, background: bool = False,
-                 clock=time.monotonic, new_artist=None):
-        self._bus = bus
+    def __init__(self, emit: Sink, config, artist: Artist, speaker: Speaker, out_dir, background: bool = False,
+                 clock: Callable[[], float] = time.monotonic, new_artist: Callable[[], Artist] | None = None):
+        self._emit = emit
         self._config = config
         self._artist = artist
         self._speaker = speaker
@@ -61,10 +164,7 @@ class Dialog:
         self._clock = clock
         self._lock = threading.RLock()
         self._model = _Model()
-        self._machine = Machine(model=self._model, states=STATES, initial="idle", send_event=True,
-                                auto_transitions=False, after_state_change=self._on_state_change)
-        for trigger, source, dest in TRANSITIONS:
-            self._machine.add_transition(trigger, source, dest)
+        self._machine = self._build_machine()
         self.record: dict = {}
         self.lang = config.general.language if config.general.language != "auto" else "en"
         self._reprompts = 0
@@ -80,14 +180,54 @@ class Dialog:
         # Drawing as the watchdog sees it: the threads started and not yet ended or abandoned. A new
         # drawing waits for a cancelled one to leave the artist, so it shares that one's deadline.
         self._new_artist = new_artist  # a hung artist keeps its lock: the next drawing needs a fresh one
-        self._watchdog = None
+        self._watchdog: Watchdog | None = None
         self._drawers: set[threading.Thread] = set()
         self._drawers_lock = threading.Lock()
 
+    # ------------------------------------------------------------------ the machine
+    def _build_machine(self) -> Machine:
+        states = [{"name": s.value, "on_enter": [self._announce]} for s in DialogState]
+        machine = _Machine(model=self._model, states=states, initial=IDLE.value, send_event=True,
+                           auto_transitions=False)
+        for spec in TRANSITIONS:
+            machine.add_transition(**self._bound(spec))
+        return machine
+
+    def _bound(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """A table entry with plain-string names and its callbacks bound to this dialog."""
+        out: dict[str, Any] = {"trigger": str(spec["trigger"]), "dest": spec["dest"] and str(spec["dest"])}
+        source = spec["source"]
+        out["source"] = [str(s) for s in source] if isinstance(source, list) else str(source)
+        for key in _CALLBACKS:
+            names = spec.get(key)
+            if names is not None:
+                out[key] = [self._callback(n) for n in (names if isinstance(names, list) else [names])]
+        if spec.get("reported_as"):
+            out["reported_as"] = str(spec["reported_as"])
+        return out
+
+    def _callback(self, name: str | Say) -> Callable:
+        if isinstance(name, Say):
+            return partial(self._say_phrase, name)
+        return getattr(self, f"_{name}")
+
+    def _announce(self, event) -> None:
+        transition = event.transition
+        self._emit(State(source=transition.source, to=transition.dest,
+                         trigger=transition.reported_as or event.event.name))
+
+    def _fire(self, trigger: str, **data) -> None:
+        self._model.trigger(str(trigger), **data)
+
+    def _fire_if_defined(self, trigger: str, **data) -> None:
+        """Fire a trigger of the dialog's own (the clock's, the watchdog's) where the table has it."""
+        if str(trigger) in self._machine.get_triggers(self._model.state):
+            self._fire(trigger, **data)
+
     # ------------------------------------------------------------------ state
     @property
-    def state(self) -> str:
-        return self._model.state
+    def state(self) -> DialogState:
+        return DialogState(self._model.state)
 
     @property
     def busy(self) -> bool:
@@ -100,22 +240,21 @@ class Dialog:
         """Nothing in progress: the dialog waits for the person (in any state)."""
         return not self.busy
 
-    def _on_state_change(self, event) -> None:
-        self._bus.emit("state", **{"from": event.transition.source, "to": event.transition.dest,
-                                   "trigger": event.event.name})
-
-    def _fire(self, trigger: str) -> None:
-        getattr(self._model, trigger)()
-
     # ------------------------------------------------------------------ speech out
     def _say(self, key: str, variant: int = 0, **fields) -> None:
         text = phrasing.phrase(key, self.lang, variant, **fields)
         try:
             self._speaker.say(text, self.lang)
         except Exception as exc:  # noqa: BLE001 - a broken speaker must not end the dialog
-            self._bus.emit("error", stage="speak", message=str(exc) or type(exc).__name__)
+            self._emit(Error(stage="speak", message=str(exc) or type(exc).__name__))
 
-    def _confirm_aloud(self) -> None:
+    def _say_phrase(self, say: Say, event=None) -> None:
+        if say.described:
+            self._say(say.key, description=phrasing.describe(self.record, self.lang))
+        else:
+            self._say(say.key)
+
+    def _confirm_aloud(self, event=None) -> None:
         self._confirmations += 1
         self._say("confirm", variant=self._confirmations, description=phrasing.describe(self.record, self.lang))
 
@@ -131,7 +270,7 @@ class Dialog:
             try:
                 self._hear(text, lang, confidence)
             except Exception as exc:  # noqa: BLE001 - the dialog survives any bad turn
-                self._bus.emit("error", stage="understanding", message=f"{type(exc).__name__}: {exc}")
+                self._emit(Error(stage="understanding", message=f"{type(exc).__name__}: {exc}"))
                 self._say("error", stage=phrasing.voices.stage_name("understanding", self.lang))
             finally:
                 self._processing = False
@@ -144,122 +283,74 @@ class Dialog:
         if text:
             self.lang = lang if lang in ("en", "zh") else detect_lang(text)
         state = self.state
-        current = self.record if state != "idle" else {}
-        reply = corrections.interpret(text, current, self.lang, state=state)
-        intent = reply.intent
-        if state == "idle" and intent == "correct":
-            intent = "describe"  # with nothing to correct, any understood content is a description
-        if intent in ("describe", "correct") and not reply.attributes:
-            intent = "unknown"
-        if confidence is not None and confidence < self._config.asr.min_confidence:
-            # A doubtful hearing may only lead to a question: a description or a correction is
-            # spoken back for confirmation anyway, but a doubtful "yes", "cancel" or a change to a
-            # picture on show would act on a guess, so those are asked again.
-            if intent == "describe" or (intent == "correct" and state == "confirming"):
-                reply.affirm = None
-            else:
-                self._bus.emit("understood", intent="unknown", attributes=self.record, changed=[],
-                               reason="low confidence")
-                self._say("low_confidence")
+        reply = corrections.interpret(text, self.record if state != IDLE else {}, self.lang, state=state.value)
+        intent = _intent_of(reply, state)
+        if self._doubtful(confidence):
+            if not _spoken_back(intent, state):
+                # A doubtful "yes", "cancel" or change to a picture on show would act on a guess.
+                self._emit(Understood(intent=Intent.UNKNOWN.value, attributes=self.record, changed=[],
+                                      reason="low confidence"))
+                self._fire(Trigger.DOUBT, reply=reply)
                 return
-        self._bus.emit("understood", intent=intent, attributes=reply.attributes if intent in
-                       ("describe", "correct") else self.record, changed=reply.changed)
-        handler = getattr(self, f"_in_{state}")
-        handler(intent, reply)
+            reply.affirm = None  # spoken back anyway, but never approved on a guess
+        attributes = reply.attributes if intent in (Intent.DESCRIBE, Intent.CORRECT) else self.record
+        self._emit(Understood(intent=intent.value, attributes=attributes, changed=reply.changed))
+        self._fire(intent, reply=reply)
 
-    def _in_idle(self, intent: str, reply) -> None:
-        if intent == "describe":
-            self._start_confirming(reply.attributes, "describe")
-        elif intent in ("cancel", "restart"):
-            self._say("cancelled")
-        else:
-            self._say("not_understood")
+    def _doubtful(self, confidence: float | None) -> bool:
+        """The recogniser doubts its own words (the [asr] min_confidence gate)."""
+        return confidence is not None and confidence < self._config.asr.min_confidence
 
-    def _in_confirming(self, intent: str, reply) -> None:
-        if intent == "confirm":
-            self._fire("confirm")
-            self._draw("drawing")
-        elif intent == "correct":
-            self.record = reply.attributes
-            self._reprompts = 0
-            self._fire("correct")
-            if reply.affirm:  # "yes, but at night": approved with the change
-                self._fire("confirm")
-                self._draw("drawing")
-            else:
-                self._confirm_aloud()
-        elif intent == "describe":
-            self._start_confirming(reply.attributes, "describe")
-        elif intent == "deny":
-            self._reprompts = 0
-            self._fire("deny")
-            self._say("ask_change")
-        elif intent == "cancel":
-            self._fire("cancel")
-            self._say("cancelled")
-        elif intent == "restart":
-            self.record = {}
-            self._fire("restart")
-            self._say("restart")
-        else:
-            self._reprompts += 1
-            if self._reprompts <= self._config.dialog.max_reprompts:
-                self._fire("reprompt")
-                self._say("ask_again")
-            else:
-                self._fire("timeout")
-                self._say("gave_up")
+    # -- conditions (event.kwargs: reply for a turn, quiet for the clock)
+    def _affirmed(self, event) -> bool:
+        return bool(event.kwargs["reply"].affirm)
 
-    def _in_generating(self, intent: str, reply) -> None:
-        if intent == "correct" and not reply.changed:
-            self._say("still_drawing")  # nothing to change ("no hat" without a hat): keep drawing
-        elif intent == "correct":
-            self._stop_drawing()
-            self.record = reply.attributes
-            self._fire("correct")
-            self._draw("redrawing")
-        elif intent == "describe":
-            self._stop_drawing()
-            self._start_confirming(reply.attributes, "describe")
-        elif intent in ("cancel", "restart", "deny"):
-            self._stop_drawing()
-            self._fire("cancel" if intent != "restart" else "restart")
-            self._say("cancelled" if intent != "restart" else "restart")
-        else:
-            self._say("still_drawing")
+    def _changes(self, event) -> bool:
+        return bool(event.kwargs["reply"].changed)
 
-    def _in_showing(self, intent: str, reply) -> None:
-        if intent == "correct" and not reply.changed:
-            self._say("ask_change")  # the words named nothing that differs from the picture shown
-        elif intent == "correct":
-            self.record = reply.attributes
-            self._fire("correct")
-            self._draw("redrawing")
-        elif intent == "describe":
-            self._start_confirming(reply.attributes, "describe")
-        elif intent in ("cancel", "restart"):
-            self._fire(intent)
-            self._say("cancelled" if intent == "cancel" else "restart")
-        elif intent == "deny":
-            self._say("ask_change")
-        # confirm ("thanks") and noise while a picture is shown need no answer
+    def _may_reprompt(self, event) -> bool:
+        return self._reprompts < self._config.dialog.max_reprompts
 
-    def _start_confirming(self, record: dict, trigger: str) -> None:
-        self.record = dict(record)
+    def _confirmation_expired(self, event) -> bool:
+        return event.kwargs["quiet"] > self._config.dialog.confirm_timeout_s
+
+    def _showing_expired(self, event) -> bool:
+        return event.kwargs["quiet"] > self._config.dialog.showing_timeout_s
+
+    # -- actions
+    def _take_description(self, event) -> None:
+        self.record = dict(event.kwargs["reply"].attributes)
         self._reprompts = 0
-        self._fire(trigger)
-        self._confirm_aloud()
+
+    def _take_correction(self, event) -> None:
+        self.record = event.kwargs["reply"].attributes
+
+    def _reset_reprompts(self, event=None) -> None:
+        self._reprompts = 0
+
+    def _count_reprompt(self, event) -> None:
+        self._reprompts += 1
+
+    def _forget(self, event) -> None:
+        self.record = {}
+
+    def _note_activity(self, event=None) -> None:
+        self._last_activity = self._clock()
+
+    def _approve(self, event) -> None:
+        """The "yes" of "yes, but at night": the corrected description is approved as well."""
+        self._fire(Intent.CONFIRM, **event.kwargs)
 
     # ------------------------------------------------------------------ drawing
-    def _draw(self, phrase_key: str) -> None:
+    def _draw(self, event=None, phrase_key: str = "drawing") -> None:
         record = dict(self.record)
         self._generation += 1
         generation = self._generation
         self._cancel = cancel = threading.Event()
         self._say(phrase_key, description=phrasing.describe(record, self.lang))
         plan = self._artist.plan(record)
-        self._bus.emit("generate", prompt=plan.prompt, negative_prompt=plan.negative_prompt,
-                       backend=plan.backend, style=plan.style, seed=plan.seed)
+        self._emit(Generate(prompt=plan.prompt, negative_prompt=plan.negative_prompt,
+                            backend=plan.backend, style=plan.style, seed=plan.seed))
         if self._background:
             self._worker = worker = threading.Thread(target=self._render_watched,
                                                      args=(plan, record, generation, cancel),
@@ -272,6 +363,9 @@ class Dialog:
         else:
             self._render(plan, record, generation, cancel)
 
+    def _redraw(self, event) -> None:
+        self._draw(event, "redrawing")
+
     def _render_watched(self, *args) -> None:
         try:
             self._render(*args)
@@ -279,14 +373,12 @@ class Dialog:
             self._left()
 
     def _render(self, plan, record: dict, generation: int, cancel: threading.Event) -> None:
-        from assistant.image.artist import Cancelled
-
         def progress(step: int, total: int) -> None:
             with self._drawers_lock:
                 if threading.current_thread() in self._drawers:
                     self._alive()
             if not cancel.is_set():
-                self._bus.emit("progress", step=step, total=total)
+                self._emit(Progress(step=step, total=total))
 
         try:
             picture = self._artist.render(plan, record, self._out_dir, progress=progress, cancel=cancel)
@@ -294,33 +386,40 @@ class Dialog:
             return
         except Exception as exc:  # noqa: BLE001 - report, say so, go back to listening
             with self._lock:
-                if generation != self._generation or cancel.is_set():
-                    return
-                message = exc.line() if hasattr(exc, "line") else f"{type(exc).__name__}: {exc}"
-                self._bus.emit("error", stage="generate", message=message)
-                self._fire("error")
-                from assistant.image.safety import PictureWithheld, PromptRefused
-
-                if isinstance(exc, (PromptRefused, PictureWithheld)):  # a refusal, not a fault: say so plainly
-                    self._say("blocked")
-                else:
-                    self._say("error", stage=phrasing.voices.stage_name("generate", self.lang))
+                if self._current(generation, cancel):
+                    self._fire(Trigger.ERROR, failure=exc)
             return
         with self._lock:
-            if generation != self._generation or cancel.is_set():
-                return  # a correction or cancel arrived while drawing: this picture is stale
-            self._bus.emit("image", path=str(picture.path), backend=picture.backend, style=picture.style,
-                           seconds=picture.seconds, attributes=record)
-            self._last_activity = self._clock()
-            self._fire("done")
-            self._say("done")
+            # A correction or cancel that arrived while drawing makes this picture stale.
+            if self._current(generation, cancel):
+                self._fire(Trigger.DONE, picture=picture, record=record)
 
-    def _stop_drawing(self) -> None:
+    def _current(self, generation: int, cancel: threading.Event) -> bool:
+        return generation == self._generation and not cancel.is_set()
+
+    def _show_picture(self, event) -> None:
+        picture = event.kwargs["picture"]
+        self._emit(Image(path=str(picture.path), backend=picture.backend, style=picture.style,
+                         seconds=picture.seconds, attributes=event.kwargs["record"]))
+        self._last_activity = self._clock()
+
+    def _report_failure(self, event) -> None:
+        exc = event.kwargs["failure"]
+        message = exc.line() if hasattr(exc, "line") else f"{type(exc).__name__}: {exc}"
+        self._emit(Error(stage="generate", message=message))
+
+    def _say_failure(self, event) -> None:
+        if isinstance(event.kwargs["failure"], Refused):  # a refusal, not a fault: say so plainly
+            self._say("blocked")
+        else:
+            self._say("error", stage=phrasing.voices.stage_name("generate", self.lang))
+
+    def _stop_drawing(self, event=None) -> None:
         self._cancel.set()
         self._generation += 1
 
     # ------------------------------------------------------------------ the watchdog
-    def watch(self, watchdog) -> None:
+    def watch(self, watchdog: Watchdog) -> None:
         """Report background drawing to a kiosk Watchdog as its `generate` worker (beat/done)."""
         if self._config.image.stall_s > 0:
             self._watchdog = watchdog
@@ -348,8 +447,8 @@ class Dialog:
         Python cannot stop a thread: the hung one is cancelled (it stops at its next step if it
         ever gets there), its late result is ignored, and drawing goes on with a fresh artist,
         because the hung one holds the old artist's lock. While the person waits for that picture
-        the same description is offered again, so "yes" retries it; if they had moved on (a stop,
-        a new description) nothing is said.
+        the same description is offered again (`stall`), so "yes" retries it; if they had moved
+        on (a stop, a new description) nothing is said.
         """
         with self._lock:
             self._stop_drawing()
@@ -360,11 +459,7 @@ class Dialog:
                 self._artist = self._new_artist()
             if self._watchdog is not None:
                 self._watchdog.done("generate")
-            if self.state == "generating":
-                self._last_activity = self._clock()
-                self._reprompts = 0
-                self._fire("stall")
-                self._say("drawing_stuck", description=phrasing.describe(self.record, self.lang))
+            self._fire_if_defined(Trigger.STALL)
 
     # ------------------------------------------------------------------ housekeeping
     def tick(self) -> None:
@@ -373,16 +468,12 @@ class Dialog:
             quiet = self._clock() - self._last_activity
             release_after = self._config.image.release_after_s
             if (release_after > 0 and quiet > release_after and not self._released and not self.busy
-                    and self.state in ("idle", "showing")):
+                    and self.state in (IDLE, SHOWING)):
                 self._released = True
                 release = getattr(self._artist, "release", None)
                 if release is not None:
                     release()
-            if self.state == "confirming" and quiet > self._config.dialog.confirm_timeout_s:
-                self._fire("timeout")
-                self._say("gave_up")
-            elif self.state == "showing" and quiet > self._config.dialog.showing_timeout_s:
-                self._fire("timeout")
+            self._fire_if_defined(Trigger.TIMEOUT, quiet=quiet)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until a background drawing has finished; True when nothing is left running."""

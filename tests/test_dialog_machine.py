@@ -10,6 +10,7 @@ from assistant.config import Config
 from assistant.events import EventBus, Recorder
 from assistant.image.artist import Artist, Cancelled
 from assistant.speech.text_speaker import TextSpeaker
+from dialog import phrasing
 from dialog.machine import Dialog
 
 
@@ -49,7 +50,7 @@ def make(tmp_path, artist=None, background=False, clock=None, **cfg):
     bus = EventBus()
     rec = Recorder()
     bus.subscribe(rec)
-    dialog = Dialog(bus, config, artist or Artist(config), TextSpeaker(bus), tmp_path, background=background,
+    dialog = Dialog(bus.emit, config, artist or Artist(config), TextSpeaker(bus), tmp_path, background=background,
                     clock=clock or time.monotonic)
     return dialog, rec
 
@@ -202,3 +203,100 @@ def test_image_models_are_freed_after_a_long_idle(tmp_path):
     clock.now += 700
     dialog.tick()
     assert Tracking.released == 1  # not while a confirmation is pending
+
+
+# -- the table is the behaviour ------------------------------------------------------------------
+def test_the_table_answers_every_intent_in_every_state(tmp_path):
+    from dialog.machine import TRANSITIONS
+    from dialog.states import DialogState, Intent
+
+    make(tmp_path)  # binding the table to a dialog resolves every callback it names
+    handled = set()
+    for t in TRANSITIONS:
+        sources = t["source"] if isinstance(t["source"], list) else [t["source"]]
+        handled |= {(t["trigger"], s) for s in sources}
+    # In idle a correction is read as a description before the machine sees it.
+    missing = [(i.value, s.value) for s in DialogState for i in Intent
+               if (i, s) not in handled and (i, s) != (Intent.CORRECT, DialogState.IDLE)]
+    assert not missing
+
+
+def _drawing(tmp_path, **kw):
+    artist = SlowArtist(Config(), **kw)
+    dialog, rec = make(tmp_path, artist=artist, background=True)
+    dialog.hear("a cat on a rooftop")
+    dialog.hear("yes")
+    assert artist.started.wait(10)
+    assert dialog.state == "generating"
+    return dialog, rec
+
+
+def test_no_while_drawing_stops_it_and_is_told_as_a_cancel(tmp_path):
+    dialog, rec = _drawing(tmp_path, steps=200, step_s=0.02)
+    dialog.hear("no")
+    assert dialog.wait(5)
+    assert dialog.state == "idle" and not rec.of_type("image")
+    last = rec.of_type("state")[-1]
+    assert (last["from"], last["to"], last["trigger"]) == ("generating", "idle", "cancel")
+    assert rec.of_type("understood")[-1]["intent"] == "deny"
+    assert rec.of_type("say")[-1]["text"] == phrasing.phrase("cancelled", "en")
+
+
+def test_turns_that_change_nothing_while_drawing_are_no_transition(tmp_path):
+    dialog, rec = _drawing(tmp_path, steps=40, step_s=0.02)
+    states = len(rec.of_type("state"))
+    for turn in ("no hat", "yes", "blorp fizz"):  # nothing to change, an approval, noise
+        dialog.hear(turn)
+        assert rec.of_type("say")[-1]["text"] == phrasing.phrase("still_drawing", "en")
+    assert len(rec.of_type("state")) == states and dialog.state == "generating"
+    assert dialog.wait(30) and dialog.state == "showing"
+    assert [e["trigger"] for e in rec.of_type("state")] == ["describe", "confirm", "done"]
+
+
+def test_replies_not_understood_run_out_into_a_timeout(tmp_path):
+    dialog, rec = make(tmp_path, dialog__max_reprompts=2)
+    for turn in ("a cat", "blorp", "no", "blorp", "blorp"):
+        dialog.hear(turn)
+    assert dialog.state == "confirming"
+    dialog.hear("wibble")
+    assert dialog.state == "idle"
+    assert [e["trigger"] for e in rec.of_type("state")] == [
+        "describe", "reprompt", "deny", "reprompt", "reprompt", "timeout"]  # "no" starts the count again
+    assert rec.of_type("say")[-1]["text"] == phrasing.phrase("gave_up", "en")
+
+
+def test_a_refused_picture_is_said_plainly_not_as_a_fault(tmp_path):
+    from assistant.image.safety import PictureWithheld
+    from dialog.ports import Refused
+
+    class Withholding(Artist):
+        def render(self, plan, attributes, out_dir, progress=None, cancel=None):
+            raise PictureWithheld()
+
+    assert issubclass(PictureWithheld, Refused)
+    dialog, rec = make(tmp_path, artist=Withholding(Config()))
+    dialog.hear("a dog")
+    dialog.hear("yes")
+    assert dialog.state == "idle" and rec.of_type("state")[-1]["trigger"] == "error"
+    assert rec.of_type("error")[-1]["stage"] == "generate"
+    assert rec.of_type("say")[-1]["text"] == phrasing.phrase("blocked", "en")
+
+
+def test_a_doubtful_change_to_a_picture_on_show_is_asked_again(tmp_path):
+    dialog, rec = make(tmp_path)
+    dialog.hear("a dog")
+    dialog.hear("yes")
+    states = len(rec.of_type("state"))
+    dialog.hear("make it a cat", lang="en", confidence=0.05)
+    assert dialog.state == "showing" and len(rec.of_type("state")) == states
+    understood = rec.of_type("understood")[-1]
+    assert understood["intent"] == "unknown" and understood["reason"] == "low confidence"
+    assert understood["attributes"] == {"subject": "dog"}
+    assert rec.of_type("say")[-1]["text"] == phrasing.phrase("low_confidence", "en")
+
+
+def test_the_artist_is_told_to_stop_with_the_dialog_s_own_exception():
+    from assistant.image import cancel
+    from dialog import ports
+
+    assert Cancelled is cancel.Cancelled is ports.Cancelled

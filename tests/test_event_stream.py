@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 RECORDED = ROOT / "tests" / "data" / "chat_stream.jsonl"
 
 # Every path through the dialog: confirm, correct, deny then correct, cancel, restart,
-# nonsense asked about and given up on, "yes, but", redraw while shown, both languages.
+# nonsense asked about and given up on, "yes, but", redraw while shown, both languages, stops in
+# idle, and thanks, noise, "no", a change that changes nothing and a new description while shown.
 DIALOGS = [
     ["draw a black-haired boy reading on the beach", "no, a girl", "yes"],
     ["a girl with red hair in a forest", "no", "make her hair pink", "yes"],
@@ -31,6 +32,11 @@ DIALOGS = [
     ["画一个蓝发少女站在樱花树下", "不对,是男孩", "对"],
     ["一只在屋顶上的猫", "对,但是换成晚上", "算了"],
     ["hello there", "thanks"],
+    # Added with the table-driven machine (recorded on the handler-based one): idle's answers to a
+    # stop, and everything said, or not, while a picture is shown.
+    ["cancel", "start over", "a cat on the beach", "yes", "thanks", "blorp fizz", "no", "no hat",
+     "draw a dog in the snow", "yes", "start over"],
+    ["a cat", "no", "no", "yes, but with a hat", "make it a dog", "draw a girl with red hair", "cancel"],
 ]
 
 

@@ -224,7 +224,7 @@ def _kiosk(tmp_path, artist, stall_s):
     bus = EventBus()
     rec = Recorder()
     bus.subscribe(rec)
-    dialog = Dialog(bus, config, artist, TextSpeaker(bus), tmp_path, background=True,
+    dialog = Dialog(bus.emit, config, artist, TextSpeaker(bus), tmp_path, background=True,
                     new_artist=lambda: Artist(config))
     pipeline = Pipeline(config, bus, None, dialog)
     services = KioskServices(config, bus, restart=pipeline.restart)

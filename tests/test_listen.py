@@ -219,7 +219,7 @@ def test_a_failed_recognition_is_reported_said_aloud_and_listening_goes_on():
     recorder = Recorder()
     bus.subscribe(recorder)
     speaker = EspeakSpeaker(config, bus, out / "tts")
-    dialog = Dialog(bus, config, Artist(config), speaker, out / "pictures", background=True)
+    dialog = Dialog(bus.emit, config, Artist(config), speaker, out / "pictures", background=True)
     pipeline = Pipeline(config, bus, _FailingOnce(Recognizer(config)), dialog, speaker,
                         stop=threading.Event(), one_turn_at_a_time=True)
     n = 480
@@ -291,7 +291,7 @@ def test_kiosk_watchdog_replaces_a_hung_recognizer_and_the_next_turn_is_heard():
     recorder = Recorder()
     bus.subscribe(recorder)
     speaker = EspeakSpeaker(config, bus, out / "tts")
-    dialog = Dialog(bus, config, Artist(config), speaker, out / "pictures", background=True)
+    dialog = Dialog(bus.emit, config, Artist(config), speaker, out / "pictures", background=True)
     real = Recognizer(config)
     real.warm()
     hung = _HangsOnce(real)

@@ -47,7 +47,7 @@ def run_pipeline(tmp_path, recognizer, audio, on_block=None):
     bus = EventBus()
     rec = Recorder()
     bus.subscribe(rec)
-    dialog = Dialog(bus, config, Artist(config), TextSpeaker(bus), tmp_path, background=True)
+    dialog = Dialog(bus.emit, config, Artist(config), TextSpeaker(bus), tmp_path, background=True)
     pipeline = Pipeline(config, bus, recognizer, dialog, one_turn_at_a_time=True)
     feed_on = on_block(bus) if on_block else None
     pipeline.run(blocks_of(audio, on_block=feed_on))

@@ -192,7 +192,7 @@ class Kiosk:
         self.gallery = Gallery(config, path=folder / "gallery.db")
         self.gallery.subscribe(self.bus)
         self.artist = make_artist(config, self.bus)
-        self.dialog = Dialog(self.bus, config, self.artist, TextSpeaker(self.bus), self.out, background=False)
+        self.dialog = Dialog(self.bus.emit, config, self.artist, TextSpeaker(self.bus), self.out, background=False)
 
     def draw(self, description: str) -> None:
         self.dialog.hear(description)

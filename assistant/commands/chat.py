@@ -26,7 +26,7 @@ def run(args, config) -> int:
     if events_file:
         bus.subscribe(events_file)
     gallery = _attach_gallery(config, bus) if config.gallery.enabled else None
-    dialog = Dialog(bus, config, make_artist(config, bus), TextSpeaker(bus), out_dir, background=False)
+    dialog = Dialog(bus.emit, config, make_artist(config, bus), TextSpeaker(bus), out_dir, background=False)
     try:
         for turn in args.turn:
             dialog.hear(turn)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from assistant.config import Config
-# Cancelled lives in a leaf module (sd raises it too); re-exported here for dialog.machine.
+# Cancelled lives in a leaf module (sd raises it too); re-exported here for the artist's callers.
 from assistant.image.cancel import Cancelled
 from dialog import prompts
 

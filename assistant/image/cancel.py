@@ -1,9 +1,10 @@
 """The exception every image backend raises when a picture is stopped part-way.
 
-A leaf module so the backends (sd) and the artist that drives them can share it without
+The dialog defines it (dialog.ports), since it is the dialog that stops a drawing and is told
+so; it lives here too so the backends (sd) and the artist that drives them can share it without
 importing each other.
 """
 
+from dialog.ports import Cancelled
 
-class Cancelled(Exception):
-    """Generation was stopped between steps (a cancel or a correction arrived)."""
+__all__ = ["Cancelled"]

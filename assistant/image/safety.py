@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from assistant.errors import UserError
+from dialog.ports import Refused
 
 # Words that mark a request as sexual, or as graphic violence or self-harm. Matched as whole
 # words (an optional plural s), case-insensitively; entries in Chinese script as substrings.
@@ -25,7 +26,7 @@ BUILT_IN_BLOCKED = (
 )
 
 
-class PromptRefused(UserError):
+class PromptRefused(UserError, Refused):
     """The description asks for something the assistant does not draw."""
 
     def __init__(self, word: str):
@@ -34,7 +35,7 @@ class PromptRefused(UserError):
         self.word = word
 
 
-class PictureWithheld(UserError):
+class PictureWithheld(UserError, Refused):
     """The safety checker flagged the finished picture, so it is not shown."""
 
     def __init__(self):
