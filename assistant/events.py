@@ -88,10 +88,8 @@ class EventBus:
             if fn in self._subscribers:
                 self._subscribers.remove(fn)
 
-    def emit(self, event: Event | str, **fields) -> Event:
+    def emit(self, event: Event) -> Event:
         """Stamp `event` with the session time, hand it to every subscriber, return it stamped."""
-        if isinstance(event, str):  # transitional: emitters still naming the type as a string
-            event = ev.from_dict({"type": event, **fields})
         event = event.stamped(round(self.now(), 3))
         with self._lock:
             subscribers = list(self._subscribers)

@@ -53,13 +53,6 @@ class Event:
     def stamped(self, t: float) -> "Event":
         return dataclasses.replace(self, t=t)
 
-    # Transitional, while consumers still read events as dicts; removed once all dispatch on the class.
-    def __getitem__(self, key: str):
-        return self.to_dict()[key]
-
-    def get(self, key: str, default=None):
-        return self.to_dict().get(key, default)
-
 
 _FIELDS: dict[type, tuple] = {}
 

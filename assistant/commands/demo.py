@@ -16,6 +16,7 @@ import numpy as np
 
 from assistant.outputs import exit_status
 from assistant.session import Session
+from dialog import events as ev
 
 # (language, what the person says). A description, a correction, a yes in each language.
 # The Chinese lines are ones whisper base still makes out in espeak-ng's robotic Mandarin (see
@@ -62,7 +63,7 @@ def run(args, config) -> int:
                       events=str(out / "events.jsonl"), events_mode="w")
     code = session.run(FileSource([stream], config), realtime=False, one_turn_at_a_time=True,
                        subscribers=[recorder], linger=True)
-    _summary(recorder.events, spans, out, sys.stdout)
+    _summary(recorder.typed, spans, out, sys.stdout)
     return exit_status(session.bus, code)
 
 
@@ -87,41 +88,41 @@ def _conversation(rate: int) -> tuple[np.ndarray, list[tuple[float, float]]]:
     return np.concatenate(parts), spans
 
 
-def _heard_per_line(events: list[dict], spans) -> list[list[str]]:
+def _heard_per_line(events: list[ev.Event], spans) -> list[list[str]]:
     """What recognition made of each scripted line: segments matched to lines by where they lie."""
-    segments = [e for e in events if e["type"] == "speech"]
-    outcomes = [e for e in events if e["type"] in ("transcript", "ignored")
-                or (e["type"] == "error" and e.get("stage") == "listen")]
+    segments = [e for e in events if isinstance(e, ev.Speech)]
+    outcomes = [e for e in events if isinstance(e, (ev.Transcript, ev.Ignored))
+                or (isinstance(e, ev.Error) and e.stage == "listen")]
     heard: list[list[str]] = [[] for _ in spans]
     # The pipeline answers every segment, in order, with one of these outcomes.
     for segment, outcome in zip(segments, outcomes):
-        middle = (segment["start"] + segment["end"]) / 2
+        middle = (segment.start + segment.end) / 2
         line = min(range(len(spans)), key=lambda i: abs((spans[i][0] + spans[i][1]) / 2 - middle))
-        if outcome["type"] == "transcript":
-            heard[line].append(f"[{outcome['lang']}] {outcome['text']}")
-        elif outcome["type"] == "ignored":
+        if isinstance(outcome, ev.Transcript):
+            heard[line].append(f"[{outcome.lang}] {outcome.text}")
+        elif isinstance(outcome, ev.Ignored):
             heard[line].append("(dropped as not speech)")
         else:
-            heard[line].append(f"(error: {outcome['message']})")
+            heard[line].append(f"(error: {outcome.message})")
     return heard
 
 
-def _summary(events: list[dict], spans, out: Path, stream) -> None:
+def _summary(events: list[ev.Event], spans, out: Path, stream) -> None:
     write = lambda text="": print(text, file=stream)  # noqa: E731 - local shorthand
     write()
     write("demo summary")
     write("  said -> heard")
     for (lang, text), heard in zip(SCRIPT, _heard_per_line(events, spans)):
         write(f"    [{lang}] {text}  ->  {' + '.join(heard) or '(nothing: no speech segment)'}")
-    images = [e for e in events if e["type"] == "image"]
+    images = [e for e in events if isinstance(e, ev.Image)]
     write(f"  pictures written: {len(images)}")
     for e in images:
-        attrs = ", ".join(f"{k}={v}" for k, v in e["attributes"].items())
-        write(f"    {e['path']}  ({e['backend']}, {e['style']}, {e['seconds']:.1f} s)")
+        attrs = ", ".join(f"{k}={v}" for k, v in e.attributes.items())
+        write(f"    {e.path}  ({e.backend}, {e.style}, {e.seconds:.1f} s)")
         write(f"      {attrs}")
-    says = [e for e in events if e["type"] == "say"]
+    says = [e for e in events if isinstance(e, ev.Say)]
     write(f"  spoken replies: {len(says)} WAV files in {out / 'tts'}")
-    errors = [e for e in events if e["type"] == "error"]
+    errors = [e for e in events if isinstance(e, ev.Error)]
     if errors:
-        write(f"  errors: {len(errors)} ({'; '.join(e['stage'] + ': ' + e['message'] for e in errors[:3])})")
+        write(f"  errors: {len(errors)} ({'; '.join(e.stage + ': ' + e.message for e in errors[:3])})")
     write(f"  events: {len(events)} in {out / 'events.jsonl'}")
