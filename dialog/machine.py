@@ -140,7 +140,10 @@ class Dialog:
             intent = "describe"  # with nothing to correct, any understood content is a description
         if intent in ("describe", "correct") and not reply.attributes:
             intent = "unknown"
-        if confidence is not None and confidence < self._config.asr.min_confidence:
+        floor = self._config.asr.min_confidence
+        if intent in ("confirm", "deny") and len(text.split()) <= 2:
+            floor = max(floor, self._config.asr.min_reply_confidence)  # a bare yes/no acts at once
+        if confidence is not None and confidence < floor:
             # A doubtful hearing may only lead to a question: a description or a correction is
             # spoken back for confirmation anyway, but a doubtful "yes", "cancel" or a change to a
             # picture on show would act on a guess, so those are asked again.
