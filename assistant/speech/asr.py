@@ -48,9 +48,9 @@ HINT_PRIOR, HINT_PRIOR_SHORT, SHORT_S = 2.0, 8.0, 1.5
 # confidence 0.10-0.22; espeak "yes"/"no" scored 0.77-0.78 clean and 0.59-0.73 at 10 dB SNR.
 SHORT_WORDS, SHORT_MIN_CONFIDENCE = 3, 0.3
 # Far or muffled sound: crowd babble and music decoded to sentences at confidence 0.05-0.34 with
-# a loud-frame modulation of 5.6-8.3 dB; a voice at the microphone modulates 9.1 dB or more
+# a loud-frame modulation of 5.0-9.7 dB; a voice at the microphone modulates 9.1 dB or more
 # (replies at 10 dB SNR 11.2-15.3 dB), or is heard surely (clean replies 0.77).
-FAR_MODULATION_DB, FAR_MIN_CONFIDENCE = 9.0, 0.4
+FAR_MODULATION_DB, FAR_MIN_CONFIDENCE = 10.5, 0.4
 TONAL_NEIGHBOURS = ("th", "vi", "lo", "km", "my", "bo", "ja", "ko")
 
 
