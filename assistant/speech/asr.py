@@ -283,6 +283,15 @@ def _dbfs(audio: np.ndarray) -> float:
     return 20 * math.log10(rms) if rms > 1e-9 else -180.0
 
 
+def _is_short(text: str) -> bool:
+    """A reply of a few words: up to SHORT_WORDS English words or 2 * SHORT_WORDS Chinese characters."""
+    from assistant.speech.hallucinations import normalise
+
+    norm = normalise(text)
+    cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in norm)
+    return cjk <= 2 * SHORT_WORDS if cjk else len(norm.split()) <= SHORT_WORDS
+
+
 class Recognizer:
     """One whisper model kept loaded between turns; thread-safe (one decode at a time)."""
 
@@ -408,7 +417,7 @@ class Recognizer:
             dropped = f"too unsure to be speech (confidence {confidence:.2f})"
         elif ratio > MAX_COMPRESSION:
             dropped = f"repetitive output (compression ratio {ratio:.1f})"
-        elif len(raw.split()) <= SHORT_WORDS and len(raw) <= 24 and confidence < SHORT_MIN_CONFIDENCE:
+        elif _is_short(raw) and confidence < SHORT_MIN_CONFIDENCE:
             dropped = f"too unsure for a short reply (confidence {confidence:.2f})"
         elif sound.modulation_db < FAR_MODULATION_DB and confidence < FAR_MIN_CONFIDENCE:
             dropped = (f"distant or muffled, not a voice at the microphone (modulation "
