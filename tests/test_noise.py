@@ -123,3 +123,34 @@ def test_the_noise_gate_passes_every_short_reply_over_noise(recognizer, kind):
         assert segments, (kind, word)
         for s in segments:
             assert recognizer._steady_noise(recognizer._acoustics(s.audio)) is None, (kind, word)
+
+
+@pytest.mark.parametrize("word,lang,acted", [("yes", "en", "drawing"), ("对", "zh", "drawing"),
+                                              ("no", "en", "ask_change"), ("不对", "zh", "ask_change")])
+def test_a_doubtful_yes_or_no_is_asked_again_never_acted_on(tmp_path, word, lang, acted):
+    """Below [asr] min_reply_confidence a bare yes/no leads to the question again; above it, it acts."""
+    import voices
+    from assistant.image.artist import Artist
+    from dialog.machine import Dialog
+
+    config = Config()
+    config.gallery.enabled = False
+    doubtful = (config.asr.min_confidence + config.asr.min_reply_confidence) / 2
+    for confidence, expect in ((doubtful, "low_confidence"), (0.7, acted)):
+        bus = EventBus()
+        recorder = Recorder()
+        bus.subscribe(recorder)
+        speaker = _Speaker(bus)
+        dialog = Dialog(bus, config, Artist(config), speaker, tmp_path / "pictures", background=False)
+        dialog.hear("a girl with blue hair on the beach" if lang == "en" else "一个蓝色头发的女孩在海边",
+                    lang=lang, confidence=0.9)
+        dialog.hear(word, lang=lang, confidence=confidence)
+        said = recorder.of_type("say")[-1]["text"]
+        if expect == "low_confidence":
+            assert said == voices.phrase("low_confidence", lang) and dialog.state == "confirming", said
+            assert not recorder.of_type("image")
+        elif expect == "ask_change":
+            assert said == voices.phrase("ask_change", lang), said
+        else:
+            assert recorder.of_type("image"), (word, dialog.state, said)
+        dialog.close()
