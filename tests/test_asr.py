@@ -135,6 +135,10 @@ def test_vocabulary_prompts_name_the_attributes():
     ("Okay.", 0.5, False),  # an answer, never taken for a hallucination
     ("No.", 0.3, False),
     ("...", 0.0, True),
+    ("I'm not sure if I'm going to be able to do it.", 0.0, True),  # said by whisper on white noise
+    ("I'm not a girl.", 0.4, True),
+    ("I'm not a girl.", 0.05, False),  # surely heard, it may be meant
+    ("Yes.", 0.5, False), ("对", 0.5, False), ("行", 0.5, False), ("好", 0.5, False), ("是", 0.5, False),
 ])
 def test_hallucination_blocklist(text, no_speech, dropped):
     assert (hallucination(text, no_speech) is not None) == dropped

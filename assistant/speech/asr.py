@@ -9,6 +9,11 @@ Recognition restricts language detection to English and Chinese (whisper otherwi
 answers Japanese or Korean for accented speech), converts Chinese to simplified characters,
 offers the attribute vocabulary as the decoder prompt, and drops the subtitle-credit
 hallucinations whisper produces on silence and noise.
+
+Noise never becomes a turn: a segment whose loudness barely varies (hiss, hum) or whose voiced
+frames are mostly hiss-flat is dropped before decoding (assistant.audio.vad.acoustics); after
+decoding, a short transcript needs SHORT_MIN_CONFIDENCE and a weakly modulated one (far babble,
+music) FAR_MIN_CONFIDENCE. Thresholds and their measured margins are next to the constants.
 """
 
 from __future__ import annotations
