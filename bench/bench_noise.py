@@ -97,8 +97,11 @@ def main() -> int:
         print(f"noise: {seconds[0] / 60:.1f} simulated min in {wall / 60:.1f} min wall, "
               f"{len(recorder.of_type('speech'))} segments, bursts {dict(played)}")
         print(f"false turns: {len(false_turns)} ({len(false_turns) / hours:.1f} per hour)  target 0")
-        for e in false_turns:
-            print("  false turn:", e)
+        events = recorder.events
+        for i, e in enumerate(events):
+            if e["type"] == "understood":
+                heard = next((x for x in reversed(events[:i]) if x["type"] == "transcript"), {})
+                print(f"  false turn: {e['intent']} from {heard.get('text')!r} (confidence {heard.get('confidence')})")
         print("ignored by reason:", dict(reasons))
 
         replies = [("yes", "en", "confirm"), ("no", "en", "deny"), ("对", "zh", "confirm"), ("行", "zh", "confirm"),
