@@ -123,6 +123,15 @@ class AsrConfig:
     min_confidence: float = _num(0.35, 0.0, 1.0)
     # Offer the attribute vocabulary to the decoder as a prompt.
     vocabulary_prompt: bool = True
+    # A one-word yes/no below this is asked again, never acted on (espeak "yes"/"no" measured
+    # 0.59-0.78 clean and at 10 dB SNR; what noise decoded to, 0.10-0.22).
+    min_reply_confidence: float = 0.5
+    # Segments whose loud frames vary less than this (dB) are steady noise and never decoded
+    # (white 0.7-0.8, pink 1.8-2.4, hum 0.5-0.9; speech 7.1 or more, even at 10 dB SNR).
+    min_modulation_db: float = 4.5
+    # ... or whose voiced frames are hiss-flat more often than this (white/pink/typing/clicks
+    # 0.79-1.0; replies with white or pink noise beneath them 0.33-0.67).
+    max_noise_like: float = 0.74
 
 
 @dataclass

@@ -50,8 +50,11 @@ def _quiet_config(out: Path) -> Path:
 @pytest.mark.slow
 def test_english_dialog_ends_in_the_corrected_picture():
     out = _fresh("listen_en")
-    # Three files played back to back as one stream, the second a 44.1 kHz stereo file.
-    lines = ["I want a boy with black hair reading on the beach", "no, a girl", "yes"]
+    # Four files played back to back as one stream, the second a 44.1 kHz stereo file. A person
+    # who is misheard repeats: "no, a girl" can come out as a bare "No." on some CPUs (whisper's
+    # kernels differ), which is a deny -- the assistant asks what to change and "a girl" answers
+    # it. Heard in full, "a girl" just confirms the correction again. Either way the same picture.
+    lines = ["I want a boy with black hair reading on the beach", "no, a girl", "a girl", "yes"]
     paths = []
     for i, text in enumerate(lines):
         rate, channels = (44100, 2) if i == 1 else (16000, 1)
@@ -79,12 +82,20 @@ def test_english_dialog_ends_in_the_corrected_picture():
     assert "reading" in events[say]["text"] and events[say]["lang"] == "en"
     assert 0.0 <= events[transcript]["confidence"] <= 1.0 and events[transcript]["asr_seconds"] > 0
 
-    assert len([e for e in events if e["type"] == "speech"]) == 3
+    assert len([e for e in events if e["type"] == "speech"]) == 4
     for e in events:
         if e["type"] == "speech":
             assert 0 <= e["start"] < e["end"]
     intents = [e["intent"] for e in events if e["type"] == "understood"]
-    assert intents == ["describe", "correct", "confirm"], intents
+    # The dialog recovers from a slip: a correction heard as a deny is followed by the question
+    # what to change; never an image of the boy, and the last word approves.
+    assert intents[0] == "describe" and intents[-1] == "confirm", intents
+    assert set(intents[1:-1]) <= {"correct", "deny"} and "correct" in intents[1:-1], intents
+    if "deny" in intents:
+        import voices
+
+        deny = next(i for i, e in enumerate(events) if e["type"] == "understood" and e["intent"] == "deny")
+        assert events[_first(events, "say", deny)]["text"] == voices.phrase("ask_change", "en")
     images = [e for e in events if e["type"] == "image"]
     assert len(images) == 1
     assert images[0]["attributes"] == {"subject": "girl", "hair_color": "black", "action": "reading",

@@ -227,3 +227,17 @@ def test_artifact_noisy_turns(tmp_path):
     write_wav(artifact_dir("vad") / "two_turns_10db.wav", noisy, RATE)
     segments, _ = feed_all(noisy)
     check_matches(segments, extents)
+
+
+def test_acoustics_tell_steady_hiss_from_a_voice():
+    from assistant.audio.vad import acoustics
+    from tests import noise_fixtures as nf
+    from tests.audio_fixtures import have_espeak, speak, with_silence
+
+    hiss = acoustics(nf.white(2.0, -20.0, seed=3))
+    hum = acoustics(nf.hum(2.0, -20.0, 60.0, seed=3))
+    assert hiss.modulation_db < 4.5 and hiss.noise_like > 0.74, hiss
+    assert hum.modulation_db < 4.5, hum
+    if have_espeak():
+        voice = acoustics(with_silence(speak("a girl with blue hair on the beach"), 16000, 0.3, 0.2))
+        assert voice.modulation_db > 9.0 and voice.noise_like < 0.3, voice

@@ -21,6 +21,10 @@ ANYWHERE = (
     "字幕由", "字幕提供", "字幕志愿者", "中文字幕", "字幕组", "校对", "请不吝点赞", "点赞订阅", "订阅转发",
     "打赏支持", "明镜与点点", "谢谢观看", "感谢观看", "谢谢收看", "感谢收看", "下期再见", "欢迎订阅",
     "优优独播剧场", "本字幕", "词曲",
+    # What whisper base said on white, pink and brown noise, claps, chords and typing (the noise
+    # suite in tests/noise_fixtures.py). Nobody says these to a drawing assistant.
+    "i'm not sure if i'm going to be able to", "i'm not sure if i can do it", "i'm not sure if i'm right",
+    "i do not know how to do", "i don't know how to do it",
 )
 # Whole-utterance only, and only when the decoder already suspected silence (no_speech_prob).
 # Never listed: answers the dialog needs ("okay", "no", "好", "嗯"), however often whisper
@@ -29,6 +33,7 @@ SUSPECT_WHOLE = (
     "you", "thank you", "thanks", "bye", "bye bye", "oh", "hmm", "uh", "um",
     "the end", "music", "applause", "laughter", "silence",
     "谢谢", "谢谢大家", "啊", "拜拜", "再见", "音乐", "掌声",
+    "i'm sorry", "i'm not a girl", "sorry",
 )
 # Real one-word answers measured 0.1-0.3 here; whisper's invented ones on noise sit higher.
 SUSPECT_NO_SPEECH = 0.35
@@ -52,6 +57,7 @@ def hallucination(text: str, no_speech_prob: float = 0.0) -> str | None:
         p = normalise(phrase)
         if p and (p in norm or p.replace(" ", "") in squashed):
             return f"hallucination ({phrase!r})"
-    if no_speech_prob >= SUSPECT_NO_SPEECH and (norm in SUSPECT_WHOLE or squashed in SUSPECT_WHOLE):
+    whole = {normalise(w) for w in SUSPECT_WHOLE}
+    if no_speech_prob >= SUSPECT_NO_SPEECH and (norm in whole or squashed in whole):
         return f"hallucination ({norm!r} with no_speech_prob {no_speech_prob:.2f})"
     return None
