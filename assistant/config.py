@@ -125,13 +125,13 @@ class AsrConfig:
     vocabulary_prompt: bool = True
     # A one-word yes/no below this is asked again, never acted on (espeak "yes"/"no" measured
     # 0.59-0.78 clean and at 10 dB SNR; what noise decoded to, 0.10-0.22).
-    min_reply_confidence: float = 0.5
+    min_reply_confidence: float = _num(0.5, 0.0, 1.0)
     # Segments whose loud frames vary less than this (dB) are steady noise and never decoded
     # (white 0.7-0.8, pink 1.8-2.4, hum 0.5-0.9; speech 7.1 or more, even at 10 dB SNR).
-    min_modulation_db: float = 4.5
+    min_modulation_db: float = _num(4.5, 0.0, 40.0)
     # ... or whose voiced frames are hiss-flat more often than this (white/pink/typing/clicks
     # 0.79-1.0; replies with white or pink noise beneath them 0.33-0.67).
-    max_noise_like: float = 0.74
+    max_noise_like: float = _num(0.74, 0.0, 1.0)
 
 
 @dataclass

@@ -40,7 +40,7 @@ def _pipeline(recognizer, out: Path, described: str | None = None):
     recorder = Recorder()
     bus.subscribe(recorder)
     speaker = _Speaker(bus)
-    dialog = Dialog(bus, config, Artist(config), speaker, out, background=False)
+    dialog = Dialog(bus.emit, config, Artist(config), speaker, out, background=False)
     if described:
         dialog.hear(described, lang="en" if described.isascii() else "zh", confidence=0.9)
     return Pipeline(config, bus, recognizer, dialog, speaker, stop=threading.Event(), one_turn_at_a_time=True), \

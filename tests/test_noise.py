@@ -16,6 +16,7 @@ import pytest
 from assistant.audio.sources import Block
 from assistant.config import Config
 from assistant.events import EventBus, Recorder
+from dialog import events as ev
 from tests import noise_fixtures as nf
 
 pytestmark = [pytest.mark.slow,
@@ -32,7 +33,7 @@ class _Speaker:
         self._bus = bus
 
     def say(self, text, lang):
-        self._bus.emit("say", text=text, lang=lang, audio_path=None)
+        self._bus.emit(ev.Say(text=text, lang=lang, audio_path=None))
 
     def wait(self, timeout=None):
         return True
@@ -63,7 +64,7 @@ def _play(recognizer, audio, tmp_path, described: str | None = None):
     recorder = Recorder()
     bus.subscribe(recorder)
     speaker = _Speaker(bus)
-    dialog = Dialog(bus, config, Artist(config), speaker, tmp_path / "pictures", background=False)
+    dialog = Dialog(bus.emit, config, Artist(config), speaker, tmp_path / "pictures", background=False)
     if described:
         lang = "zh" if any("\u4e00" <= c <= "\u9fff" for c in described) else "en"
         dialog.hear(described, lang=lang, confidence=0.9)  # typed: the dialog now awaits a yes or no
@@ -141,7 +142,7 @@ def test_a_doubtful_yes_or_no_is_asked_again_never_acted_on(tmp_path, word, lang
         recorder = Recorder()
         bus.subscribe(recorder)
         speaker = _Speaker(bus)
-        dialog = Dialog(bus, config, Artist(config), speaker, tmp_path / "pictures", background=False)
+        dialog = Dialog(bus.emit, config, Artist(config), speaker, tmp_path / "pictures", background=False)
         dialog.hear("a girl with blue hair on the beach" if lang == "en" else "一个蓝色头发的女孩在海边",
                     lang=lang, confidence=0.9)
         dialog.hear(word, lang=lang, confidence=confidence)
