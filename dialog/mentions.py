@@ -27,6 +27,7 @@ class Mention:
     start: int | None = None  # for subject mentions: where its noun phrase starts ("a silver-haired")
     refers: bool = False      # a subject said again ("the girl is smiling"): no new figure
     split: bool = False       # "one of them", "其中一个": one of the group said before it
+    figure: bool = True       # False: named but not in the picture ("a girl who likes cats")
 
 
 @dataclass
@@ -126,7 +127,7 @@ def _anchors(analysis: Analysis) -> list[tuple[Mention, "Group"]]:
     """(subject mention, its group) in order; repeated and weak subjects open no group."""
     subjects = sorted((m for m in analysis.mentions if m.slot == "subject" and not m.negated),
                       key=lambda m: m.pos)
-    named = [m for m in subjects if m.text not in WEAK_SUBJECT_WORDS] or subjects[:1]
+    named = [m for m in subjects if m.text not in WEAK_SUBJECT_WORDS and m.figure] or subjects[:1]
     out: list[tuple[Mention, Group]] = []
     groups: list[Group] = []
     for m in named:

@@ -735,6 +735,7 @@ def analyse(text: str) -> Analysis:
             if it.kind == "subject":
                 m.count = _count_for(items, k)
                 m.start, m.refers = _phrase_start(items, k), _said_again(items, k)
+                m.figure = not _not_drawn(items, k)
             out.mentions.append(m)
         elif it.kind == "count" and it.text in ("twin", "twins", "couple", "a couple", "pair") and not any(
                 x.kind == "subject" for x in items[k + 1:k + 3]):
@@ -779,6 +780,9 @@ def _phrase_start(items: list[_Item], k: int) -> int:
     j = k
     while j > 0:
         prev = items[j - 1]
+        if prev.kind == "action" and j >= 2 and items[j - 2].text in PHRASE_OPENERS:
+            j -= 1  # "the sleeping cat"
+            continue
         if prev.kind in PHRASE_KINDS or (prev.kind == "word" and (
                 prev.text in PHRASE_OPENERS or prev.text not in BOUNDARY)):
             j -= 1
@@ -788,8 +792,22 @@ def _phrase_start(items: list[_Item], k: int) -> int:
 
 
 def _said_again(items: list[_Item], k: int) -> bool:
-    """"the girl", "that dog": a figure named before, not a new one."""
-    return k > 0 and items[k - 1].text in ("the", "that", "this") and items[k].text[-1:] != "s"
+    """"the girl", "that dog", "he is a golden retriever": a figure named before, not a new one."""
+    before = [it.text for it in items[max(0, k - 2):k]]
+    if before[-1:] and before[-1] in ("the", "that", "this") and items[k].text[-1:] != "s":
+        return True
+    return len(before) == 2 and before[1] in ("a", "an") and before[0] in COPULA
+
+
+COPULA = {"is", "was", "are", "were", "be", "hes", "shes", "its", "being"}
+# Liked or feared, not drawn: "a girl who likes cats".
+NOT_DRAWN_AFTER = {"likes", "like", "loves", "love", "hates", "hate", "afraid", "scared", "fond",
+                   "dreaming", "dreams", "thinking", "misses", "wants", "wishes"}
+
+
+def _not_drawn(items: list[_Item], k: int) -> bool:
+    words = [it.text for it in items[max(0, k - 3):k] if it.kind != "count"]
+    return any(w in NOT_DRAWN_AFTER for w in words[-2:])
 
 
 # "two girls, one of them holding an umbrella", "one in red and the other in blue"

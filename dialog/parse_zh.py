@@ -567,7 +567,11 @@ def _phrase_start(text: str, items: list[_Item], k: int) -> int:
         if prev.kind == "count" and text[prev.start:prev.end + 1][:1] in "一两二三四五六七八九十俩仨0123456789":
             return prev.start
     breaks = [m.end() for m in _FIGURE_BREAK_RE.finditer(text, floor, items[k].start)]
-    return breaks[-1] if breaks else floor
+    if breaks:
+        return breaks[-1]
+    # Modifiers without a number are joined by 的 (穿红裙子的女孩); a verb before a bare noun
+    # is the figure before it's (女孩蹲在路边看小猫).
+    return floor if "的" in text[floor:items[k].start] else items[k].start
 
 
 def _said_again(out: Analysis) -> None:
