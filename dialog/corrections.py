@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from dialog import attributes as attrs
+from dialog import figure_edit
 from dialog.mentions import COLOR_SLOTS, WEAK_SUBJECT_WORDS, Analysis
 from dialog.parse import analyse, effective_lang
 
@@ -27,6 +28,7 @@ class Reply:
     changed: list[str] = field(default_factory=list)
     lang: str = "en"
     affirm: bool | None = None  # True: said yes; False: said no; None: neither
+    question: str = ""    # intent "clarify": what to ask ("Whose hair, the girl's or the woman's?")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -388,15 +390,22 @@ def _is_new_description(current: dict, analysis: Analysis, m: _Markers) -> bool:
         return True
     if m.affirm is not None or m.correction_words:
         return False
+    if "figures" in current and {x.value for x in subjects} <= {
+            f.get("subject") for f in attrs.figures_of(current)}:
+        return False  # "the girl should wear a red dress and glasses": one of the figures
     record, _ = analysis.record("first")
     new_slots = [s for s, v in record.items()
                  if s not in ("subject", "count") and current.get(s) != v]
     return record.get("subject") != current.get("subject") and len(new_slots) >= 2
 
 
-def interpret(text: str, current: dict, lang: str = "auto", state: str = "confirming") -> Reply:
-    """Understand one reply. `current` is the record being confirmed (empty when idle)."""
+def interpret(text: str, current: dict, lang: str = "auto", state: str = "confirming",
+              pending: str | None = None) -> Reply:
+    """Understand one reply. `current` is the record being confirmed (empty when idle).
+    `pending`: the reply a "clarify" question was about; this reply answers it."""
     text = _clean(text)
+    if pending:
+        text = _clean(f"{pending}, {text}")
     current = _sanitise(current)
     lang = effective_lang(text, lang)
     if not text or not any(ch.isalnum() for ch in text):
@@ -424,7 +433,13 @@ def interpret(text: str, current: dict, lang: str = "auto", state: str = "confir
         record = attrs.validate(analysis.record("first")[0])
         return Reply("describe", record, attrs.changed_slots(current, record), lang, m.affirm)
 
-    new = attrs.validate(apply_correction(current, analysis))
+    if "figures" in current or figure_edit.adds_figure(text, analysis, lang, current):
+        edited = figure_edit.correct(text, current, analysis, lang, apply_correction)
+        if edited.question:
+            return Reply("clarify", current, [], lang, m.affirm, edited.question)
+        new = attrs.validate(edited.record)
+    else:
+        new = attrs.validate(apply_correction(current, analysis))
     changed = attrs.changed_slots(current, new)
     if changed:
         return Reply("correct", new, changed, lang, m.affirm)

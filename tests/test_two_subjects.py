@@ -372,7 +372,8 @@ CORRECTIONS = [
     (GIRL_DOG, "give the girl a hat", _with(GIRL_DOG, 0, accessories=["hat"]), None),
     (GIRL_DOG, "the girl should have blue hair", _with(GIRL_DOG, 0, hair_color="blue"), None),
     (GIRL_DOG, "make her hair blue", _with(GIRL_DOG, 0, hair_color="blue"), None),
-    (BOY_GIRL, "remove the girl's glasses", BOY_GIRL, None),
+    (_with(BOY_GIRL, 1, accessories=["glasses"]), "remove the girl's glasses", BOY_GIRL, ["figures[1].accessories"]),
+    (_with(BOY_GIRL, 1, accessories=["glasses"]), "去掉女孩的眼镜", BOY_GIRL, ["figures[1].accessories"]),
     (BOY_GIRL, "把背景换成海边", {**BOY_GIRL, "setting": "beach"}, ["setting"]),
 ]
 
