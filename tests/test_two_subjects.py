@@ -397,3 +397,37 @@ def test_an_ambiguous_pronoun_asks_whose(reply, lang):
                        pending=reply)
     assert answer.intent == "correct"
     assert answer.attributes == _with(GIRL_WOMAN, 1, hair_color="pink")
+
+
+# --------------------------------------------------------------------------- saying and drawing
+
+def test_confirmation_says_both_figures_short():
+    from dialog.phrasing import describe
+    en = describe(parse(EN_CASES[0][0]).attributes, "en")
+    assert en.startswith("a silver-haired boy in a black coat and a girl with pink") and "white dress" in en
+    assert en.endswith("on a rooftop at sunset") and len(en.split()) <= 25
+    zh = describe(parse(ZH_CASES[2][0]).attributes, "zh")
+    assert "男孩和" in zh and zh.index("黑") < zh.index("男孩") < zh.index("粉") < zh.index("女孩")
+    assert "屋顶" in zh and "黄昏" in zh and len(zh) <= 50
+    # a verb said once for both is said once back
+    assert describe(parse("a boy and a girl singing").attributes, "en") == "a boy and a girl singing"
+
+
+def test_prompt_has_count_tags_and_each_figure_its_own_group():
+    from dialog.prompts import build_prompt
+    prompt, negative = build_prompt(parse(EN_CASES[0][0]).attributes, None)
+    assert "1girl, 1boy" in prompt
+    boy = prompt.index("(boy"), prompt.index("(girl")
+    assert "silver hair" in prompt[boy[0]:boy[1]] and "black coat" in prompt[boy[0]:boy[1]]
+    assert "pink hair" in prompt[boy[1]:] and "white dress" in prompt[boy[1]:]
+    assert "multiple people" not in negative and "solo" not in prompt
+    prompt, _ = build_prompt(parse("two girls and a boy dancing").attributes, None)
+    assert "2girls, 1boy" in prompt
+    prompt, negative = build_prompt(parse("两只猫和一只狗").attributes, None)
+    assert "two cats" in prompt and "dog" in prompt and "humanoid" in negative
+
+
+def test_changed_names_slots_per_figure():
+    from dialog.attributes import changed_slots
+    got = interpret("make the boy's hair red and set it at night", BOY_GIRL)
+    assert got.changed == ["figures[0].hair_color", "time_of_day"]
