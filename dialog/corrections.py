@@ -29,6 +29,7 @@ class Reply:
     lang: str = "en"
     affirm: bool | None = None  # True: said yes; False: said no; None: neither
     question: str = ""    # intent "clarify": what to ask ("Whose hair, the girl's or the woman's?")
+    left_out: list[str] = field(default_factory=list)  # figures past the limit of three
 
 
 # ---------------------------------------------------------------------------------------------
@@ -421,17 +422,20 @@ def interpret(text: str, current: dict, lang: str = "auto", state: str = "confir
         if positive:
             record = attrs.validate(analysis.record("first")[0])
             if record:
-                return Reply("describe", record, attrs.changed_slots(current, record), lang, m.affirm)
+                return Reply("describe", record, attrs.changed_slots(current, record), lang, m.affirm,
+                             left_out=list(analysis.left_out))
         return Reply(_bare_intent(m), current, [], lang, m.affirm)
 
     if (m.cancel or m.restart) and not positive:
         return Reply("restart" if m.restart else "cancel", current, [], lang, m.affirm)
     if m.restart and positive:
         record = attrs.validate(analysis.record("first")[0])
-        return Reply("describe", record, attrs.changed_slots(current, record), lang, m.affirm)
+        return Reply("describe", record, attrs.changed_slots(current, record), lang, m.affirm,
+                     left_out=list(analysis.left_out))
     if _is_new_description(current, analysis, m):
         record = attrs.validate(analysis.record("first")[0])
-        return Reply("describe", record, attrs.changed_slots(current, record), lang, m.affirm)
+        return Reply("describe", record, attrs.changed_slots(current, record), lang, m.affirm,
+                     left_out=list(analysis.left_out))
 
     if "figures" in current or figure_edit.adds_figure(text, analysis, lang, current):
         edited = figure_edit.correct(text, current, analysis, lang, apply_correction)

@@ -68,6 +68,7 @@ class Dialog:
         self.record: dict = {}
         self.lang = config.general.language if config.general.language != "auto" else "en"
         self._reprompts = 0
+        self._pending: str | None = None  # the reply a "clarify" question asked about
         self._last_activity = clock()
         self._released = False
         self._turns = 0
@@ -109,7 +110,9 @@ class Dialog:
 
     # ------------------------------------------------------------------ speech out
     def _say(self, key: str, variant: int = 0, **fields) -> None:
-        text = phrasing.phrase(key, self.lang, variant, **fields)
+        self._speak(phrasing.phrase(key, self.lang, variant, **fields))
+
+    def _speak(self, text: str) -> None:
         try:
             self._speaker.say(text, self.lang)
         except Exception as exc:  # noqa: BLE001 - a broken speaker must not end the dialog
@@ -145,7 +148,16 @@ class Dialog:
             self.lang = lang if lang in ("en", "zh") else detect_lang(text)
         state = self.state
         current = self.record if state != "idle" else {}
-        reply = corrections.interpret(text, current, self.lang, state=state)
+        reply = corrections.interpret(text, current, self.lang, state=state, pending=self._pending)
+        self._pending = None
+        if reply.intent == "clarify" and state != "idle":
+            # "make her hair pink" with a girl and a woman: ask whose, and read the answer with it
+            self._pending = text
+            self._bus.emit("understood", intent="clarify", attributes=self.record, changed=[])
+            self._speak(reply.question)
+            return
+        if reply.left_out and reply.intent == "describe":
+            self._speak(phrasing.left_out(reply.left_out, self.lang))
         intent = reply.intent
         if state == "idle" and intent == "correct":
             intent = "describe"  # with nothing to correct, any understood content is a description
