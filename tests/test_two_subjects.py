@@ -431,3 +431,70 @@ def test_changed_names_slots_per_figure():
     from dialog.attributes import changed_slots
     got = interpret("make the boy's hair red and set it at night", BOY_GIRL)
     assert got.changed == ["figures[0].hair_color", "time_of_day"]
+
+
+# --------------------------------------------------------------------------- the sketch
+
+def test_sketch_draws_each_group_with_its_own_colours():
+    from tests.test_sketch import _near
+    from assistant.image import sketch
+    record = parse(EN_CASES[0][0]).attributes
+    image = sketch.render(record, seed=3)
+    lay = sketch.layout(record, seed=3)
+    boy, girl = (g[0] for g in lay["groups"])
+    from tests.test_sketch import _mean
+    from assistant.image.palette import rgb
+    import numpy as np
+
+    def closer(box, this, than):
+        m = _mean(image, box)
+        return np.linalg.norm(m - rgb(this)) < np.linalg.norm(m - rgb(than))
+    assert closer(boy["hair"], "silver", "pink") and closer(girl["hair"], "pink", "silver")
+    assert _near(image, girl["hair"], "pink") > 5 * _near(image, boy["hair"], "pink")
+    assert closer(boy["outfit"], "black", "white") and closer(girl["outfit"], "white", "black")
+    assert boy["body"][2] <= girl["body"][0] + 12  # side by side, in the order said
+
+
+def test_sketch_draws_a_pet_beside_people_small_and_counts_per_group():
+    from assistant.image import sketch
+    lay = sketch.layout(parse("a girl with her kitten").attributes, seed=1)
+    girl, cat = lay["groups"][0][0], lay["groups"][1][0]
+    height = lambda box: box[3] - box[1]  # noqa: E731
+    assert height(cat["body"]) < 0.6 * height(girl["body"])
+    lay = sketch.layout(parse("two puppies and a kitten").attributes, seed=1)
+    assert [len(g) for g in lay["groups"]] == [2, 1] and len(lay["figures"]) == 3
+    # today's limit of figures holds across groups
+    big = validate(R(F("girl", count=3), F("dog", count=3)))
+    assert len(sketch.layout(big, seed=1)["figures"]) == 5
+
+
+# --------------------------------------------------------------------------- whole dialogs
+
+DIALOGS = [
+    (["a silver-haired boy in a black coat and a girl with pink twintails in a white dress on a rooftop at sunset",
+      "make the boy's hair red", "the girl should wear glasses", "yes"],
+     validate(R(F("boy", hair_color="red", outfit="coat", outfit_color="black"),
+                F("girl", hair_color="pink", hair_style="twintails", outfit="dress", outfit_color="white",
+                  accessories=["glasses"]), setting="rooftop", time_of_day="sunset"))),
+    (["一个穿校服的女孩和一个戴帽子的男孩在公园", "男孩的头发换成红色", "给女孩加一顶帽子", "对"],
+     validate(R(F("girl", outfit="school uniform", accessories=["hat"]), F("boy", accessories=["hat"], hair_color="red"),
+                setting="park"))),
+    (["a girl with black hair and a woman in a cafe", "make her hair pink", "the woman's", "yes"],
+     validate(R(F("girl", hair_color="black"), F("woman", hair_color="pink"), setting="cafe"))),
+    (["两只猫和一只狗在花园", "狗在睡觉", "好的"],
+     validate(R(F("cat", count=2), F("dog", action="sleeping"), setting="garden"))),
+    (["a girl and a dog in the park", "remove the dog", "add a cat", "yes"],
+     validate(R(F("girl"), F("cat"), setting="park"))),
+    (["a boy and a girl on the beach", "just the girl", "yes"], {"subject": "girl", "setting": "beach"}),
+]
+
+
+@pytest.mark.parametrize("turns,want", DIALOGS, ids=[d[0][1] for d in DIALOGS])
+def test_chat_dialog_ends_in_the_right_picture(turns, want, tmp_path):
+    from tests.test_chat import chat
+    p, events = chat(*turns, image_out=tmp_path, env={"XDG_DATA_HOME": str(tmp_path / "data")})
+    assert p.returncode == 0, p.stderr
+    images = [e for e in events if e["type"] == "image"]
+    assert images and images[-1]["attributes"] == want
+    understood = [e for e in events if e["type"] == "understood"]
+    assert all("attributes" in e for e in understood)
