@@ -498,3 +498,39 @@ def test_chat_dialog_ends_in_the_right_picture(turns, want, tmp_path):
     assert images and images[-1]["attributes"] == want
     understood = [e for e in events if e["type"] == "understood"]
     assert all("attributes" in e for e in understood)
+
+
+# --------------------------------------------------------------------------- the window
+
+@pytest.mark.parametrize("lang,turns", [
+    ("en", ["a silver-haired boy in a black coat and a girl with pink twintails in a white dress on a rooftop at sunset",
+            "make the boy's hair red", "yes"]),
+    ("zh", ["一个穿黑外套的银发男孩和一个穿白裙子的粉发双马尾女孩在天台上,傍晚", "男孩的头发换成红色", "对"]),
+])
+def test_window_groups_chips_per_figure_and_shows_the_picture(tmp_path, lang, turns):
+    import os
+    from pathlib import Path
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    from tests.test_chat import chat
+    from tests.test_window import Session
+    art = Path(__file__).resolve().parent / "artifacts" / "two_subjects"
+    art.mkdir(parents=True, exist_ok=True)
+    p, events = chat(*turns, image_out=tmp_path, env={"XDG_DATA_HOME": str(tmp_path / "data")})
+    assert p.returncode == 0, p.stderr
+    s = Session(tmp_path, lang)
+    k = next(i for i, e in enumerate(events) if e["type"] == "understood" and e["intent"] == "correct")
+    said = next(i for i in range(k, len(events)) if events[i]["type"] == "say")
+    s.play(events[:said + 1], events[said]["t"])
+    s.display.render_frame()
+    s.display.save_frame(art / f"{lang}-confirm.png")
+    chips = s.display.layout.chips
+    rows = {}
+    for slot, _, rect, highlighted in chips:
+        index = slot.split("]")[0] if slot.startswith("figures[") else "scene"
+        rows.setdefault(index, set()).add(rect.top)
+    # each figure's chips start a line of their own, and the corrected one glows
+    assert min(rows["figures[1"]) > max(rows["figures[0"])
+    assert [slot for slot, _, _, lit in chips if lit] == ["figures[0].hair_color"]
+    s.play(events, events[-1]["t"] + 0.5)
+    s.display.render_frame()
+    s.display.save_frame(art / f"{lang}-picture.png")
