@@ -56,8 +56,63 @@ class InvalidRecord(ValueError):
     pass
 
 
+# Several figure groups (docs/attributes.md, "Several figures"): per-figure slots live in each
+# record of `figures`; the scene's stay at the top. One group is always the flat record.
+FIGURE_SLOTS = SLOT_ORDER[:10]
+SCENE_SLOTS = SLOT_ORDER[10:]
+MAX_FIGURES = 3
+
+
+def figures_of(record: dict) -> list[dict]:
+    """Each figure group's own slots: the `figures` list, or the flat record's one figure."""
+    if "figures" in record:
+        return [dict(f) for f in record["figures"]]
+    fig = {k: v for k, v in record.items() if k in FIGURE_SLOTS}
+    return [fig] if fig else []
+
+
+def scene_of(record: dict) -> dict:
+    return {k: v for k, v in record.items() if k in SCENE_SLOTS}
+
+
+def compose(figures: list[dict], scene: dict) -> dict:
+    """The record of these groups and scene: flat for one group, `figures` for more."""
+    figures = [f for f in figures if f]
+    if len(figures) <= 1:
+        return {**(figures[0] if figures else {}), **scene}
+    return {"figures": figures, **scene}
+
+
 def validate(record: dict) -> dict:
     """Return a normalised copy of `record`, raising InvalidRecord on anything off-schema."""
+    if "figures" in record:
+        return _validate_figures(record)
+    return _validate_flat(record)
+
+
+def _validate_figures(record: dict) -> dict:
+    figures = record["figures"]
+    if not isinstance(figures, list) or not all(isinstance(f, dict) for f in figures):
+        raise InvalidRecord("figures must be a list of records")
+    if len(figures) > MAX_FIGURES:
+        raise InvalidRecord(f"at most {MAX_FIGURES} figure groups, not {len(figures)}")
+    stray = [k for k in record if k != "figures" and k not in SCENE_SLOTS]
+    if stray:
+        raise InvalidRecord(f"{stray[0]} belongs in a figure when there are figures")
+    figs = []
+    for fig in figures:
+        bad = [k for k in fig if k not in FIGURE_SLOTS]
+        if bad:
+            raise InvalidRecord(f"figures: {bad[0]} is not a figure's slot")
+        figs.append(_validate_flat(fig))
+    scene = _validate_flat({k: v for k, v in record.items() if k != "figures"})
+    out = compose(figs, scene)
+    if "figures" in out:
+        return {"figures": out["figures"], **scene}
+    return _validate_flat(out)
+
+
+def _validate_flat(record: dict) -> dict:
     out: dict = {}
     for slot, value in record.items():
         if slot not in schema()["slots"]:
@@ -82,5 +137,14 @@ def validate(record: dict) -> dict:
 
 
 def changed_slots(before: dict, after: dict) -> list[str]:
-    """Slot names whose value differs between two records, in SLOT_ORDER."""
-    return [s for s in SLOT_ORDER if before.get(s) != after.get(s)]
+    """Slot names whose value differs between two records, in SLOT_ORDER; with figures on
+    either side, per figure ("figures[1].hair_color") and then the scene's."""
+    if "figures" not in before and "figures" not in after:
+        return [s for s in SLOT_ORDER if before.get(s) != after.get(s)]
+    a, b = figures_of(before), figures_of(after)
+    out = []
+    for i in range(max(len(a), len(b))):
+        fa = a[i] if i < len(a) else {}
+        fb = b[i] if i < len(b) else {}
+        out += [f"figures[{i}].{s}" for s in FIGURE_SLOTS if fa.get(s) != fb.get(s)]
+    return out + [s for s in SCENE_SLOTS if before.get(s) != after.get(s)]

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from dialog import attributes as attrs
+from dialog import figure_edit
 from dialog.mentions import COLOR_SLOTS, WEAK_SUBJECT_WORDS, Analysis
 from dialog.parse import analyse, effective_lang
 
@@ -27,6 +28,8 @@ class Reply:
     changed: list[str] = field(default_factory=list)
     lang: str = "en"
     affirm: bool | None = None  # True: said yes; False: said no; None: neither
+    question: str = ""    # intent "clarify": what to ask ("Whose hair, the girl's or the woman's?")
+    left_out: list[str] = field(default_factory=list)  # figures past the limit of three
 
 
 # ---------------------------------------------------------------------------------------------
@@ -388,15 +391,22 @@ def _is_new_description(current: dict, analysis: Analysis, m: _Markers) -> bool:
         return True
     if m.affirm is not None or m.correction_words:
         return False
+    if "figures" in current and {x.value for x in subjects} <= {
+            f.get("subject") for f in attrs.figures_of(current)}:
+        return False  # "the girl should wear a red dress and glasses": one of the figures
     record, _ = analysis.record("first")
     new_slots = [s for s, v in record.items()
                  if s not in ("subject", "count") and current.get(s) != v]
     return record.get("subject") != current.get("subject") and len(new_slots) >= 2
 
 
-def interpret(text: str, current: dict, lang: str = "auto", state: str = "confirming") -> Reply:
-    """Understand one reply. `current` is the record being confirmed (empty when idle)."""
+def interpret(text: str, current: dict, lang: str = "auto", state: str = "confirming",
+              pending: str | None = None) -> Reply:
+    """Understand one reply. `current` is the record being confirmed (empty when idle).
+    `pending`: the reply a "clarify" question was about; this reply answers it."""
     text = _clean(text)
+    if pending:
+        text = _clean(f"{pending}, {text}")
     current = _sanitise(current)
     lang = effective_lang(text, lang)
     if not text or not any(ch.isalnum() for ch in text):
@@ -412,19 +422,28 @@ def interpret(text: str, current: dict, lang: str = "auto", state: str = "confir
         if positive:
             record = attrs.validate(analysis.record("first")[0])
             if record:
-                return Reply("describe", record, attrs.changed_slots(current, record), lang, m.affirm)
+                return Reply("describe", record, attrs.changed_slots(current, record), lang, m.affirm,
+                             left_out=list(analysis.left_out))
         return Reply(_bare_intent(m), current, [], lang, m.affirm)
 
     if (m.cancel or m.restart) and not positive:
         return Reply("restart" if m.restart else "cancel", current, [], lang, m.affirm)
     if m.restart and positive:
         record = attrs.validate(analysis.record("first")[0])
-        return Reply("describe", record, attrs.changed_slots(current, record), lang, m.affirm)
+        return Reply("describe", record, attrs.changed_slots(current, record), lang, m.affirm,
+                     left_out=list(analysis.left_out))
     if _is_new_description(current, analysis, m):
         record = attrs.validate(analysis.record("first")[0])
-        return Reply("describe", record, attrs.changed_slots(current, record), lang, m.affirm)
+        return Reply("describe", record, attrs.changed_slots(current, record), lang, m.affirm,
+                     left_out=list(analysis.left_out))
 
-    new = attrs.validate(apply_correction(current, analysis))
+    if "figures" in current or figure_edit.adds_figure(text, analysis, lang, current):
+        edited = figure_edit.correct(text, current, analysis, lang, apply_correction)
+        if edited.question:
+            return Reply("clarify", current, [], lang, m.affirm, edited.question)
+        new = attrs.validate(edited.record)
+    else:
+        new = attrs.validate(apply_correction(current, analysis))
     changed = attrs.changed_slots(current, new)
     if changed:
         return Reply("correct", new, changed, lang, m.affirm)

@@ -57,10 +57,14 @@ class Say:
 # intent's. For one trigger and source the first entry whose conditions hold is taken.
 TRANSITIONS: list[dict[str, Any]] = [
     # A new description, in any state: spoken back to be confirmed (a drawing under way is dropped).
+    # Figures past the limit (three groups) are said to be left out before the confirmation.
     dict(trigger=Intent.DESCRIBE, source=[IDLE, CONFIRMING, SHOWING], dest=CONFIRMING,
-         before="take_description", after="confirm_aloud"),
+         before=["say_left_out", "take_description"], after="confirm_aloud"),
     dict(trigger=Intent.DESCRIBE, source=GENERATING, dest=CONFIRMING,
-         before=["stop_drawing", "take_description"], after="confirm_aloud"),
+         before=["stop_drawing", "say_left_out", "take_description"], after="confirm_aloud"),
+    # "make her hair pink" with a girl and a woman: ask whose; the answer is read with the question.
+    dict(trigger=Intent.CLARIFY, source=[CONFIRMING, GENERATING, SHOWING], dest=None, after="ask_whom"),
+    dict(trigger=Intent.CLARIFY, source=IDLE, dest=None, after=Say("not_understood")),
     # Idle: nothing to stop, approve or change. (A correction in idle was read as a description.)
     dict(trigger=Intent.CANCEL, source=IDLE, dest=None, after=Say("cancelled")),
     dict(trigger=Intent.RESTART, source=IDLE, dest=None, after=Say("cancelled")),
@@ -168,6 +172,7 @@ class Dialog:
         self.record: dict = {}
         self.lang = config.general.language if config.general.language != "auto" else "en"
         self._reprompts = 0
+        self._pending: str | None = None  # the reply a "clarify" question asked about
         self._last_activity = clock()
         self._released = False
         self._turns = 0
@@ -242,7 +247,9 @@ class Dialog:
 
     # ------------------------------------------------------------------ speech out
     def _say(self, key: str, variant: int = 0, **fields) -> None:
-        text = phrasing.phrase(key, self.lang, variant, **fields)
+        self._speak(phrasing.phrase(key, self.lang, variant, **fields))
+
+    def _speak(self, text: str) -> None:
         try:
             self._speaker.say(text, self.lang)
         except Exception as exc:  # noqa: BLE001 - a broken speaker must not end the dialog
@@ -283,7 +290,9 @@ class Dialog:
         if text:
             self.lang = lang if lang in ("en", "zh") else detect_lang(text)
         state = self.state
-        reply = corrections.interpret(text, self.record if state != IDLE else {}, self.lang, state=state.value)
+        reply = corrections.interpret(text, self.record if state != IDLE else {}, self.lang, state=state.value,
+                                      pending=self._pending)
+        self._pending = None
         intent = _intent_of(reply, state)
         if self._doubtful(confidence, intent, text):
             if not _spoken_back(intent, state):
@@ -295,7 +304,7 @@ class Dialog:
             reply.affirm = None  # spoken back anyway, but never approved on a guess
         attributes = reply.attributes if intent in (Intent.DESCRIBE, Intent.CORRECT) else self.record
         self._emit(Understood(intent=intent.value, attributes=attributes, changed=reply.changed))
-        self._fire(intent, reply=reply)
+        self._fire(intent, reply=reply, text=text)
 
     def _doubtful(self, confidence: float | None, intent, text: str) -> bool:
         """The recogniser doubts its own words (the [asr] min_confidence gate).
@@ -330,6 +339,15 @@ class Dialog:
     def _take_description(self, event) -> None:
         self.record = dict(event.kwargs["reply"].attributes)
         self._reprompts = 0
+
+    def _say_left_out(self, event) -> None:
+        left_out = event.kwargs["reply"].left_out
+        if left_out:
+            self._speak(phrasing.left_out(left_out, self.lang))
+
+    def _ask_whom(self, event) -> None:
+        self._pending = event.kwargs["text"]
+        self._speak(event.kwargs["reply"].question)
 
     def _take_correction(self, event) -> None:
         self.record = event.kwargs["reply"].attributes

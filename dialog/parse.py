@@ -24,6 +24,7 @@ class Parsed:
     lang: str
     attributes: dict
     removed: set[str] = field(default_factory=set)  # accessories the speaker said to leave out
+    left_out: list[str] = field(default_factory=list)  # figures past the limit of three, said back
 
 
 def effective_lang(text: str, lang: str = "auto") -> str:
@@ -53,4 +54,4 @@ def parse(text: str, lang: str = "auto") -> Parsed:
     lang = effective_lang(text, lang)
     analysis = analyse(text, lang)
     record, removed = analysis.record(prefer="first")
-    return Parsed(lang, validate(record), removed)
+    return Parsed(lang, validate(record), removed, list(analysis.left_out))

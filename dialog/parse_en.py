@@ -734,6 +734,8 @@ def analyse(text: str) -> Analysis:
             m = Mention(it.kind, it.value, it.start, it.negated, it.text)
             if it.kind == "subject":
                 m.count = _count_for(items, k)
+                m.start, m.refers = _phrase_start(items, k), _said_again(items, k)
+                m.figure = not _not_drawn(items, k)
             out.mentions.append(m)
         elif it.kind == "count" and it.text in ("twin", "twins", "couple", "a couple", "pair") and not any(
                 x.kind == "subject" for x in items[k + 1:k + 3]):
@@ -754,12 +756,77 @@ def analyse(text: str) -> Analysis:
         if it.kind in ("outfit",):
             out.context.append(("outfit_color", it.start))
     _self_repairs(tokens, out)
+    out.mentions += _one_of_them(items)
     counts = [m for m in out.mentions if m.slot == "count" and not m.negated]
     subjects = [m for m in out.mentions if m.slot == "subject" and not m.negated]
     if counts and subjects and all(m.count is None for m in subjects) and counts[0].pos > subjects[0].pos \
             and (tokens[counts[0].pos + 1:counts[0].pos + 2] == ["of"]
                  or tokens[max(0, counts[0].pos - 2):counts[0].pos] in (["make", "it"], ["make", "them"])):
         subjects[0].count = counts[0].value  # "a cat. two of them."
+    return out
+
+
+# Words a figure's noun phrase may start with or hold before its noun ("a silver haired boy",
+# "her kitten"); any other listed word ends it.
+PHRASE_OPENERS = {"a", "an", "the", "her", "his", "their", "its", "my", "another", "some",
+                  "little", "young", "old", "cute", "small", "big", "tall", "happy"}
+PHRASE_KINDS = ("color", "shade", "length", "count", "hair_noun", "eye_noun", "expression",
+                "hair_style")
+
+
+def _phrase_start(items: list[_Item], k: int) -> int:
+    """Where the noun phrase of the subject at k starts: back over articles, numbers and
+    modifiers, up to a clause break, a preposition or verb, or another noun."""
+    j = k
+    while j > 0:
+        prev = items[j - 1]
+        if prev.kind == "action" and j >= 2 and items[j - 2].text in PHRASE_OPENERS:
+            j -= 1  # "the sleeping cat"
+            continue
+        if prev.kind in PHRASE_KINDS or (prev.kind == "word" and (
+                prev.text in PHRASE_OPENERS or prev.text not in BOUNDARY)):
+            j -= 1
+            continue
+        break
+    return items[j].start
+
+
+def _said_again(items: list[_Item], k: int) -> bool:
+    """"the girl", "that dog", "he is a golden retriever": a figure named before, not a new one."""
+    before = [it.text for it in items[max(0, k - 2):k]]
+    if before[-1:] and before[-1] in ("the", "that", "this") and items[k].text[-1:] != "s":
+        return True
+    return len(before) == 2 and before[1] in ("a", "an") and before[0] in COPULA
+
+
+COPULA = {"is", "was", "are", "were", "be", "hes", "shes", "its", "being"}
+# Liked or feared, not drawn: "a girl who likes cats".
+NOT_DRAWN_AFTER = {"likes", "like", "loves", "love", "hates", "hate", "afraid", "scared", "fond",
+                   "dreaming", "dreams", "thinking", "misses", "wants", "wishes"}
+
+
+def _not_drawn(items: list[_Item], k: int) -> bool:
+    words = [it.text for it in items[max(0, k - 3):k] if it.kind != "count"]
+    return any(w in NOT_DRAWN_AFTER for w in words[-2:])
+
+
+# "two girls, one of them holding an umbrella", "one in red and the other in blue"
+SPLIT_PHRASES = (("one", "of", "them"), ("one", "of", "whom"), ("one", "of", "the"),
+                 ("the", "other", "one"), ("the", "other"), ("another", "one"))
+
+
+def _one_of_them(items: list[_Item]) -> list[Mention]:
+    out = []
+    words = [it.text for it in items]
+    for k, it in enumerate(items):
+        phrase = next((p for p in SPLIT_PHRASES if tuple(
+            w for x in words[k:k + len(p)] for w in x.split())[:len(p)] == p), None)
+        lone_one = it.text == "one" and k > 0 and items[k - 1].text in (",", "and", ";") and (
+            k + 1 < len(items) and items[k + 1].kind != "subject")
+        if phrase or lone_one:
+            if phrase and phrase[:2] == ("one", "of") and k + 3 < len(items) and items[k + 2].kind == "subject":
+                continue  # "one of the girls" names its group itself
+            out.append(Mention("subject", None, it.start, text=it.text, start=it.start, split=True))
     return out
 
 

@@ -521,6 +521,7 @@ def analyse(text: str) -> Analysis:
             m = Mention(it.kind, it.value, it.start, it.negated, it.text)
             if it.kind == "subject":
                 m.count = _count_for(text, items, k)
+                m.start = _phrase_start(text, items, k)
             out.mentions.append(m)
         elif it.kind == "count" and it.text == "双胞胎" and not any(
                 x.kind == "subject" for x in items[k + 1:k + 3]):
@@ -539,7 +540,47 @@ def analyse(text: str) -> Analysis:
             out.mentions.append(Mention(slot, None, m.start(), True, m.group()))
     out.context.sort(key=lambda c: c[1])
     _role_yields_to_person_word(out)
+    _said_again(out)
+    out.mentions += [Mention("subject", None, m.start(), text=m.group(), start=m.start(), split=True)
+                     for m in _SPLIT_RE.finditer(text)]
     return out
+
+
+# Words that end one figure's phrase and may start the next: 和 (not 和服), 跟, 与, 还有, 以及,
+# a pause, a verb of holding ("抱着一只猫").
+_FIGURE_BREAK_RE = re.compile(r"和(?!服)|跟|与|还有|以及|[,，、。;；]|抱着|牵着|带着|陪着|拿着|旁边")
+_SPLIT_RE = re.compile(r"其中(?:一|的一)[个只位名条]|另(?:外)?一[个只位名条]")
+
+
+def _phrase_start(text: str, items: list[_Item], k: int) -> int:
+    """Where the figure phrase of the subject at k starts: at its number and measure word
+    (一个穿校服的女孩), else just after the break before it (穿红裙子的女孩和|戴帽子的男孩)."""
+    floor = 0
+    for idx in range(k - 1, -1, -1):
+        if items[idx].kind == "subject":
+            floor = items[idx].end
+            break
+    for idx in range(k - 1, -1, -1):
+        prev = items[idx]
+        if prev.start < floor:
+            break
+        if prev.kind == "count" and text[prev.start:prev.end + 1][:1] in "一两二三四五六七八九十俩仨0123456789":
+            return prev.start
+    breaks = [m.end() for m in _FIGURE_BREAK_RE.finditer(text, floor, items[k].start)]
+    if breaks:
+        return breaks[-1]
+    # Modifiers without a number are joined by 的 (穿红裙子的女孩); a verb before a bare noun
+    # is the figure before it's (女孩蹲在路边看小猫).
+    return floor if "的" in text[floor:items[k].start] else items[k].start
+
+
+def _said_again(out: Analysis) -> None:
+    """女孩 named again with no number before it ("女孩穿红裙子") is the same figure."""
+    seen: set = set()
+    for m in sorted(out.mentions, key=lambda x: x.pos):
+        if m.slot == "subject" and not m.negated:
+            m.refers = m.value in seen and m.count is None
+            seen.add(m.value)
 
 
 HUMAN = {"girl", "boy", "woman", "man", "child"}

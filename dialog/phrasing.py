@@ -107,9 +107,55 @@ def _describe_zh(rec: dict) -> str:
     return text
 
 
+SCENE = ("setting", "time_of_day", "weather", "style")
+
+
+def _describe_figures_en(record: dict) -> str:
+    """"A silver-haired boy in a black coat and a pink-haired girl with twintails in a white
+    dress, on a rooftop at sunset": each figure as it would be said alone, then the scene."""
+    figures, shared = _shared_action(record["figures"])
+    text = _join_en([_describe_en(f) for f in figures])
+    if shared:
+        text += " " + _words("en", "action")[shared]
+    scene = [_words("en", slot)[record[slot]] for slot in SCENE if slot in record]
+    return text + (", " + " ".join(scene) if scene else "")
+
+
+def _shared_action(figures: list[dict]) -> tuple[list[dict], str | None]:
+    """One action said once for all ("a boy and a girl singing"), else each figure's own."""
+    actions = {f.get("action") for f in figures}
+    if len(actions) == 1 and None not in actions:
+        return [{k: v for k, v in f.items() if k != "action"} for f in figures], actions.pop()
+    return figures, None
+
+
+def _describe_figures_zh(record: dict) -> str:
+    """"一个穿黑外套的银发男孩和一个穿白裙子的粉发双马尾女孩在天台上,傍晚"."""
+    figures, shared = _shared_action(record["figures"])
+    people = [_describe_zh(f) for f in figures]
+    text = "、".join(people[:-1]) + "和" + people[-1]
+    scene = _describe_zh({k: record[k] for k in SCENE if k in record} | {"subject": "person"}
+                         | ({"action": shared} if shared else {}))
+    # the scene's words without the stand-in figure ("一个人")
+    stand_in = _describe_zh({"subject": "person"})
+    tail = scene.replace(stand_in, "", 1)
+    return text + tail
+
+
 def describe(record: dict, lang: str) -> str:
     """The record as one spoken phrase in `lang` (no final punctuation)."""
+    if "figures" in record:
+        return _describe_figures_zh(record) if lang == "zh" else _describe_figures_en(record)
     return _describe_zh(record) if lang == "zh" else _describe_en(record)
+
+
+def left_out(subjects: list[str], lang: str) -> str:
+    """What a description past the limit of three figures lost, said back before confirming."""
+    table = _words(lang, "subject")
+    if lang == "zh":
+        return "我一次最多画三组角色,没画" + "、".join(table[s] for s in subjects) + "。"
+    names = _join_en([table[s][0] for s in subjects])
+    return f"I can draw at most three figures, so I left out the {names}."
 
 
 def phrase(key: str, lang: str, variant: int = 0, **fields) -> str:

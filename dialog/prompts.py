@@ -105,9 +105,50 @@ def attribute_terms(attributes: dict) -> list[str]:
     return terms
 
 
+def figure_count_tags(figures: list[dict]) -> list[str]:
+    """"1boy, 1girl", "2girls, 1boy", "1girl, cat": the count tags anime checkpoints know, the
+    people first (girls, then boys), then others and animals in the order said."""
+    tally: dict[str, int] = {}
+    for f in figures:
+        key = {"woman": "girl", "man": "boy"}.get(f.get("subject", "person"), f.get("subject", "person"))
+        tally[key] = tally.get(key, 0) + f.get("count", 1)
+    tags = [f"{tally[k]}{k}" + ("s" if tally[k] > 1 else "") for k in ("girl", "boy") if k in tally]
+    for k, n in tally.items():
+        if k not in ("girl", "boy"):
+            tags.append(f"{NUMBERS.get(n, n)} {PLURALS.get(k, k + 's')}" if n > 1 else k)
+    return tags
+
+
+def figure_terms(figure: dict) -> str:
+    """One figure's own description as a bracketed group, so its colours stay its own:
+    "(boy, silver hair, black coat)"."""
+    subject = figure.get("subject", "person")
+    head = {"woman": "mature female", "man": "mature male"}.get(subject, subject)
+    if figure.get("count", 1) > 1:
+        head = f"{NUMBERS.get(figure['count'], figure['count'])} {PLURALS.get(subject, subject + 's')}"
+    own = attribute_terms(figure)[:-1]  # without the default background
+    return "(" + ", ".join([head] + own) + ")"
+
+
+def _build_figures_prompt(attributes: dict, style: str | None) -> tuple[str, str]:
+    figures = attributes["figures"]
+    parts = [QUALITY, STYLE_TERMS.get(style, DEFAULT_STYLE_TERMS)]
+    parts += figure_count_tags(figures)
+    parts += [figure_terms(f) for f in figures if attribute_terms(f)[:-1]]
+    parts += attribute_terms({k: v for k, v in attributes.items() if k != "figures"})
+    negative = NEGATIVE + ", extra people, merged bodies, fused figures"
+    if all(f.get("subject") in ("cat", "dog") for f in figures):
+        negative += ", human, humanoid"
+    if style == "face_paint":
+        negative += ", full body, wide shot"
+    return ", ".join(parts), negative
+
+
 def build_prompt(attributes: dict, style: str | None) -> tuple[str, str]:
     """(prompt, negative_prompt) for a record; `style` overrides the record's own style."""
     style = style or attributes.get("style")
+    if "figures" in attributes:
+        return _build_figures_prompt(attributes, style)
     parts = [QUALITY, STYLE_TERMS.get(style, DEFAULT_STYLE_TERMS)]
     parts += subject_terms(attributes)
     parts += attribute_terms(attributes)

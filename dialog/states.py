@@ -25,6 +25,7 @@ class Intent(StrEnum):
     DENY = "deny"
     CANCEL = "cancel"
     RESTART = "restart"
+    CLARIFY = "clarify"  # the words could mean two figures: ask which (dialog.corrections.Reply.question)
     UNKNOWN = "unknown"
 
 

@@ -96,7 +96,7 @@ EN_CASES = [
     ("so, um, a girl with a yellow umbrella and light blue hair",
      {"subject": "girl", "accessories": ["umbrella"], "hair_color": "blue"}),
     ("a sad boy with a gray cat in his arms",
-     {"subject": "boy", "expression": "sad"}),
+     {'figures': [{'subject': 'boy', 'expression': 'sad'}, {'subject': 'cat'}]}),
     ("a girl reading in a cafe, paprika style, in a plaid skirt",
      {"subject": "girl", "action": "reading", "setting": "cafe", "style": "paprika", "outfit": "skirt"}),
 ]

@@ -203,6 +203,14 @@ def _footer(p: _Pen, en: str, zh: str, lang: str) -> None:
 
 # -- chips ------------------------------------------------------------------------------------------
 def _chip_items(attributes: dict) -> list[tuple[str, str]]:
+    """("slot", value) per chip; a record with figures gives each figure's chips in turn, named
+    as `changed` names them ("figures[1].hair_color"), then the scene's."""
+    if isinstance(attributes.get("figures"), list):
+        items = []
+        for i, fig in enumerate(attributes["figures"]):
+            if isinstance(fig, dict):
+                items += [(f"figures[{i}].{slot}", v) for slot, v in _chip_items(fig)]
+        return items + _chip_items({k: v for k, v in attributes.items() if k != "figures"})
     items = []
     order = list(SLOT_ORDER) + [s for s in attributes if s not in SLOT_ORDER]
     for slot in order:
@@ -223,14 +231,18 @@ def _chips(p: _Pen, attributes: dict, changed, lang: str, box: pygame.Rect, now:
     gap = p.px(12)
     line_h = 0
     pulse = 0.5 + 0.5 * math.sin((now - changed_t) * 5.0) if now - changed_t < 3.0 else 1.0
+    group = None
     for slot, value in _chip_items(attributes):
         highlighted = slot in (changed or [])
+        if theme.figure_slot(slot)[0] != group and x > box.left:
+            x, y, line_h = box.left, y + line_h + gap, 0  # each figure's chips on a line of their own
+        group = theme.figure_slot(slot)[0]
         slot_txt = theme.slot_label(slot, lang)
         value_txt = theme.value_label(slot, value, lang)
         slot_s = p.a.fonts.render(slot_txt, p.px(size * 0.72), theme.MUTED if not highlighted else theme.TEXT)
         val_s = p.a.fonts.render(value_txt, p.px(size), theme.TEXT, True)
         pad = p.px(16)
-        sw = p.px(size * 0.9) if slot in theme.COLOR_SLOTS else 0
+        sw = p.px(size * 0.9) if theme.figure_slot(slot)[1] in theme.COLOR_SLOTS else 0
         inner_w = slot_s.get_width() + p.px(10) + (sw + p.px(10) if sw else 0) + val_s.get_width()
         h = max(val_s.get_height(), sw) + p.px(16)
         w = inner_w + 2 * pad

@@ -68,11 +68,22 @@ def _zh_words() -> dict:
         return {}
 
 
+def figure_slot(slot: str) -> tuple[int | None, str]:
+    """"figures[1].hair_color" -> (1, "hair_color"); a flat record's slot -> (None, slot)."""
+    if slot.startswith("figures[") and "]." in slot:
+        head, _, base = slot.partition("].")
+        return int(head[len("figures["):]), base
+    return None, slot
+
+
 def slot_label(slot: str, lang: str) -> str:
-    return _SLOT_LABELS.get(lang, _SLOT_LABELS["en"]).get(slot, slot.replace("_", " "))
+    index, slot = figure_slot(slot)
+    label = _SLOT_LABELS.get(lang, _SLOT_LABELS["en"]).get(slot, slot.replace("_", " "))
+    return f"{index + 1}·{label}" if index is not None else label
 
 
 def value_label(slot: str, value, lang: str) -> str:
+    slot = figure_slot(slot)[1]
     value = str(value)
     if lang == "zh":
         words = _zh_words()

@@ -11,6 +11,7 @@ from the same geometry the drawing uses, so tests can check colours where they b
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageEnhance
 from assistant.image import palette
 from assistant.image.sketch import animal, person, props, scene as scene_mod, sky
 from assistant.image.sketch.draw import Pen, smooth
-from assistant.image.sketch.look import Look, Scene, resolve
+from assistant.image.sketch.look import MAX_FIGURES, Look, Scene, resolve
 from assistant.image.sketch.pose import BUILDS, Skeleton, figure_width, skeleton
 
 SUPERSAMPLE = 2
@@ -45,8 +46,46 @@ class Figure:
 
 def _looks(attributes: dict, seed: int, style: str) -> tuple[list[Look], Scene]:
     """One look per figure: what the record says is shared, what it leaves out varies between figures."""
+    if isinstance((attributes or {}).get("figures"), list):
+        return _group_looks(attributes, seed, style)
     look, scene = resolve(attributes, seed, style)
     return [look] + [resolve(attributes, seed + 1_000_003 * i, style)[0] for i in range(1, scene.count)], scene
+
+
+def _groups(attributes: dict) -> list[dict]:
+    """Each figure group of a record with `figures`, with the scene's slots, up to the figure
+    limit in all (the groups said last lose figures first)."""
+    scene = {k: v for k, v in attributes.items() if k != "figures"}
+    groups = [dict(g, **scene) for g in attributes["figures"] if isinstance(g, dict)]
+    room = MAX_FIGURES
+    out = []
+    for g in groups:
+        n = max(1, min(room, int(g.get("count") or 1) if str(g.get("count") or 1).isdigit() else 1))
+        if room <= 0:
+            break
+        out.append(dict(g, count=n))
+        room -= n
+    return out
+
+
+def _group_looks(attributes: dict, seed: int, style: str) -> tuple[list[Look], Scene]:
+    looks: list[Look] = []
+    scene = None
+    for gi, g in enumerate(_groups(attributes)):
+        base = seed + 7_919 * gi
+        look, group_scene = resolve(g, base, style)
+        scene = scene or group_scene
+        looks += [look] + [resolve(g, base + 1_000_003 * i, style)[0] for i in range(1, group_scene.count)]
+    if scene is None:
+        return _looks({k: v for k, v in attributes.items() if k != "figures"}, seed, style)
+    return looks, dataclasses.replace(scene, count=len(looks))
+
+
+def _group_index(attributes: dict) -> list[int]:
+    """The figure group each drawn figure belongs to, left to right."""
+    if not isinstance((attributes or {}).get("figures"), list):
+        return []
+    return [gi for gi, g in enumerate(_groups(attributes)) for _ in range(g["count"])]
 
 
 def _place(looks: list[Look], scene: Scene, seed: int, W: int, H: int) -> list[Figure]:
@@ -54,6 +93,8 @@ def _place(looks: list[Look], scene: Scene, seed: int, W: int, H: int) -> list[F
     portrait = scene.style == "face_paint"
     slot = W * 0.94 / n
     flip = 1 if seed % 2 == 0 else -1
+    # a cat or dog beside people is drawn at a pet's scale, not a person's
+    pet_scale = 0.62 if any(not x.animal for x in looks) and any(x.animal for x in looks) else 1.0
     figures = []
     for i, look in enumerate(looks):
         side = flip if i % 2 == 0 else -flip
@@ -62,7 +103,7 @@ def _place(looks: list[Look], scene: Scene, seed: int, W: int, H: int) -> list[F
             r = H * (0.1 if look.subject == "cat" else 0.11)
             if portrait:
                 r = min(W, H) * 0.2
-            r = min(r, slot / 4.8) * wobble
+            r = min(r, slot / 4.8) * wobble * pet_scale
             ground = H * 0.93
             if portrait:
                 ground = H * 0.42 + 3.25 * r
@@ -347,4 +388,10 @@ def layout(attributes: dict, seed: int, width: int = 512, height: int = 512, sty
     out: dict = {"sky": _clip(boxes["sky"], W, H), "ground": _clip(boxes["ground"], W, H), "figures": figures}
     for key in ("head", "hair", "eyes", "outfit", "body"):
         out[key] = [f[key] for f in figures]
+    groups = _group_index(attributes)
+    if groups:
+        # per figure group of a record with `figures`: its figures' regions, in the order said
+        for f, gi in zip(figures, groups):
+            f["group"] = gi
+        out["groups"] = [[f for f in figures if f["group"] == gi] for gi in range(max(groups) + 1)]
     return out
