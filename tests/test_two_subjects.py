@@ -534,3 +534,7 @@ def test_window_groups_chips_per_figure_and_shows_the_picture(tmp_path, lang, tu
     s.play(events, events[-1]["t"] + 0.5)
     s.display.render_frame()
     s.display.save_frame(art / f"{lang}-picture.png")
+    lay = s.display.layout
+    (hint,) = lay.rects_of("hint")
+    # Every chip that is drawn stays clear of the footer; the ones that did not fit are counted.
+    assert lay.chips and all(not rect.colliderect(hint) for _, _, rect, _ in lay.chips)

@@ -232,7 +232,8 @@ def _chips(p: _Pen, attributes: dict, changed, lang: str, box: pygame.Rect, now:
     line_h = 0
     pulse = 0.5 + 0.5 * math.sin((now - changed_t) * 5.0) if now - changed_t < 3.0 else 1.0
     group = None
-    for slot, value in _chip_items(attributes):
+    items = list(_chip_items(attributes))
+    for i, (slot, value) in enumerate(items):
         highlighted = slot in (changed or [])
         if theme.figure_slot(slot)[0] != group and x > box.left:
             x, y, line_h = box.left, y + line_h + gap, 0  # each figure's chips on a line of their own
@@ -251,6 +252,11 @@ def _chips(p: _Pen, attributes: dict, changed, lang: str, box: pygame.Rect, now:
             y += line_h + gap
             line_h = 0
         rect = pygame.Rect(x, y, w, h)
+        if rect.bottom > box.bottom:
+            # No room left (several figures on a small side panel): say how many are not shown
+            # rather than draw over the footer.
+            _more_chips(p, len(items) - i, lang, box, size)
+            break
         if highlighted:
             glow = theme.mix(theme.ACCENT_SOFT, theme.ACCENT, 0.35 * pulse)
             pygame.draw.rect(p.s, glow, rect, border_radius=h // 2)
@@ -275,6 +281,17 @@ def _chips(p: _Pen, attributes: dict, changed, lang: str, box: pygame.Rect, now:
         x += w + gap
         line_h = max(line_h, h)
     return pygame.Rect(box.left, box.top, box.width, y + line_h - box.top)
+
+
+def _more_chips(p: _Pen, hidden: int, lang: str, box: pygame.Rect, size: float) -> None:
+    text = f"+{hidden} more" if lang == "en" else f"还有 {hidden} 项"
+    surf = p.a.fonts.render(text, p.px(size * 0.8), theme.MUTED)
+    last = p.layout.chips[-1][2] if p.layout.chips else pygame.Rect(box.left, box.top, 0, 0)
+    where = surf.get_rect(midleft=(last.right + p.px(12), last.centery))
+    if where.right > box.right:
+        return
+    p.s.blit(surf, where)
+    p.layout.texts.append(("chips_more", text, where))
 
 
 # -- screens ----------------------------------------------------------------------------------------
@@ -565,7 +582,8 @@ def draw_showing(p: _Pen, view: ViewState, now: float, item: Recent | None = Non
         box = pygame.Rect(x, top + p.px(10), p.w - x - p.px(44), side)
         p.layout.rects["side"] = pygame.Rect(x, top, box.width, frame.bottom - top)
     caption = item.caption if item else ""
-    used = p.paragraph(caption, 40, theme.TEXT, box, bold=True, name="caption", max_lines=6)
+    several = bool(item and item.attributes and item.attributes.get("figures"))
+    used = p.paragraph(caption, 32 if several else 40, theme.TEXT, box, bold=True, name="caption", max_lines=6)
     y = used.bottom + p.px(24)
     if item and item.style:
         label = "style" if lang == "en" else "画风"
