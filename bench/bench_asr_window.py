@@ -147,7 +147,7 @@ def main() -> int:
     from assistant.config import Config
     from assistant.speech.asr import Recognizer
 
-    data_dir = tempfile.mkdtemp(prefix="bench-asr-window-")
+    data_dir = Config().general.data_dir  # the joined base model is cached there once
     print(f"sized window vs 30 s, {args.threads} threads, margin {args.margin} s, "
           f"CT2_FORCE_CPU_ISA={os.environ.get('CT2_FORCE_CPU_ISA', '(native)')}, load {os.getloadavg()[0]:.1f}")
     modes = [("30 s", None)] + [(f"floor {f:g} s", f) for f in args.floors]
