@@ -53,7 +53,8 @@ def _seg(text, tokens=10, logprob=-0.2, ratio=1.2):
     (_seg("Yes."), 0.6, False),
     (_seg("yes yes yes yes"), 0.6, True),
     (_seg("No, a girl.", ratio=2.9), 1.0, True),  # whisper's own looping threshold
-    (_seg("No, a girl.", logprob=-1.4), 1.0, True),  # the decoder gave up
+    (_seg("No, a girl.", logprob=-1.8), 1.0, True),  # the decoder gave up
+    (_seg("No, a girl.", logprob=-1.2), 1.0, False),  # unsure, as espeak Mandarin always is
     (_seg("two girls dancing in the park while a dog runs after a red ball"), 1.0, True),  # too fast to say
     (_seg("一个金发扎马尾的女孩在弹吉他"), 3.0, False),
     (_seg("女孩女孩女孩女孩"), 3.0, True),

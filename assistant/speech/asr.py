@@ -296,10 +296,12 @@ def _whisper_class():
 
 
 # A decode on a short window is degenerate when it shows whisper's failure signs; it is then
-# redone on the full window. Compression ratio and the log-probability floor are whisper's own
-# fallback thresholds; the rate bounds are well above fast speech (English ~3.5 words/s,
+# redone on the full window. Compression ratio is whisper's own looping threshold. The
+# log-probability floor is below whisper's -1.0: at -1.0, 30 of 32 fallbacks (base, espeak
+# Mandarin at -1.02..-1.41) re-decoded to the same wrong words on 30 s, doubling those turns'
+# time for nothing (bench/bench_asr_window.py). The rate bounds are well above fast speech (English ~3.5 words/s,
 # Chinese ~6 characters/s) and a repeated phrase is how the short-window loops looked.
-DEGENERATE_LOGPROB = -1.0
+DEGENERATE_LOGPROB = -1.5
 MAX_WORDS_PER_S, MAX_CJK_PER_S = 6.0, 10.0
 REPEAT_NGRAM, REPEAT_TIMES = 4, 3
 REPEAT_SPAN_WORDS, REPEAT_SPAN_CJK = 4, 5
