@@ -60,7 +60,7 @@ class _Blocks:
 
 
 def run(model: str, threads: int, texts: list[tuple[str, str]], sized: bool = True,
-        recognizer=None) -> dict:
+        recognizer=None, end_silence_s: float | None = None) -> dict:
     from assistant.config import Config
     from assistant.events import EventBus, Recorder
     from assistant.image.artist import Artist
@@ -73,6 +73,8 @@ def run(model: str, threads: int, texts: list[tuple[str, str]], sized: bool = Tr
     config.asr.model = model
     config.asr.threads = threads
     config.asr.sized_window = sized
+    if end_silence_s is not None:
+        config.vad.end_silence_s = end_silence_s
     config.image.backend = "sketch"
     config.gallery.enabled = False
     audio, ends = _stream(texts, config.audio.sample_rate)
@@ -142,12 +144,15 @@ def main() -> int:
     parser.add_argument("--langs", nargs="+", default=["en", "zh"])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--windows", nargs="+", default=["sized", "30s"], choices=["sized", "30s"])
+    parser.add_argument("--end-silence", type=float, default=None,
+                        help="[vad] end_silence_s for this run (default: the config's); it is the floor of the latency")
     parser.add_argument("--verbose", action="store_true", help="print what was heard")
     args = parser.parse_args()
     targets = {"tiny.en": 0.6, "base": 0.8}
     print(f"reply latency, last voiced frame -> first sample of the spoken confirmation "
           f"({args.threads} threads, real-time feed, {args.per_lang} descriptions per language, "
-          f"CT2_FORCE_CPU_ISA={os.environ.get('CT2_FORCE_CPU_ISA', '(native)')}, load {os.getloadavg()[0]:.1f})")
+          f"CT2_FORCE_CPU_ISA={os.environ.get('CT2_FORCE_CPU_ISA', '(native)')}, load {os.getloadavg()[0]:.1f}, "
+          f"end silence {args.end_silence if args.end_silence is not None else 'from config'})")
     print("  parts (medians): end silence = last voiced frame to the turn's close; ASR = recognition time "
           "(speculative, from the first pause); ASR after close = what speculation did not hide; "
           "understand = transcript to the dialog's reply; 1st clause = espeak-ng on the first clause")
@@ -157,7 +162,8 @@ def main() -> int:
             texts = [(lang, row["text"]) for row in dev_descriptions(lang)[: args.per_lang]]
             recognizer, asr_med = None, {}
             for window in args.windows:
-                r = run(model, args.threads, texts, sized=window == "sized", recognizer=recognizer)
+                r = run(model, args.threads, texts, sized=window == "sized", recognizer=recognizer,
+                        end_silence_s=args.end_silence)
                 recognizer = r["recognizer"]
                 lat = r["latency"]
                 if not lat:
