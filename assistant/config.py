@@ -132,6 +132,11 @@ class AsrConfig:
     # ... or whose voiced frames are hiss-flat more often than this (white/pink/typing/clicks
     # 0.79-1.0; replies with white or pink noise beneath them 0.33-0.67).
     max_noise_like: float = _num(0.74, 0.0, 1.0)
+    # Encode a turn on a window sized to it (the audio plus window_margin_s, at least
+    # window_floor_s) instead of whisper's 30 s; a degenerate decode is redone on 30 s.
+    sized_window: bool = True
+    window_floor_s: float = _num(10.0, 1.0, 30.0)
+    window_margin_s: float = _num(1.0, 0.0, 30.0)
 
 
 @dataclass

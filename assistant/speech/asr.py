@@ -235,26 +235,50 @@ def vocabulary_prompt(lang: str) -> str:
 
 
 # -- recognition ----------------------------------------------------------------------------------
+FULL_WINDOW_FRAMES = 3000  # whisper's 30 s window, in 10 ms feature frames
+WINDOW_STEP_FRAMES = 100  # windows are whole seconds, so nearby lengths share one shape
+
+
+def window_frames(n_samples: int, floor_s: float, margin_s: float) -> int:
+    """Encoder window (feature frames) for a segment of `n_samples` at 16 kHz: the audio plus
+    margin_s, at least floor_s, rounded up to whole seconds, never over whisper's 30 s."""
+    need = n_samples / 160 + margin_s * 100
+    frames = max(floor_s * 100, need)
+    frames = int(math.ceil(frames / WINDOW_STEP_FRAMES) * WINDOW_STEP_FRAMES)
+    return max(WINDOW_STEP_FRAMES, min(FULL_WINDOW_FRAMES, frames))
+
+
 def _whisper_class():
-    """WhisperModel that encodes a segment once for both language detection and decoding.
+    """WhisperModel that encodes a segment once for both language detection and decoding, on a
+    window sized to the segment.
 
     faster-whisper's own transcribe(language=None) runs the encoder twice on the same 30 s
     window (once to detect the language, once to decode); for one short turn that is a third of
     the time. Detecting here and caching the last encoder output lets the decode reuse it.
+
+    faster-whisper 1.2.1 pads every segment's features to 3000 frames (pad_or_trim ignores
+    chunk_length), but the CTranslate2 encoder takes any shorter window, and for a 3 s turn the
+    30 s one is mostly silence: base's encoder took 1.00 s on 3000 frames, 0.28 s on 1500.
+    `window` (frames, None for 30 s) cuts the padded features before they are encoded, for the
+    detection and the decode alike, so both see the same encoder output.
     """
     from faster_whisper import WhisperModel
     from faster_whisper.audio import pad_or_trim
 
     class SharedEncoderWhisper(WhisperModel):
-        _last = None  # (features, encoder output) of the most recent encode
+        _last = None  # (window, features, encoder output) of the most recent encode
+        window: int | None = None  # encoder window in feature frames; None is whisper's 30 s
 
         def encode(self, features):
+            if self.window is not None and features.shape[-1] > self.window:
+                features = features[..., : self.window]
             last = self._last
-            if last is not None and last[0].shape == features.shape and np.array_equal(last[0], features):
+            if last is not None and last[0] == self.window and last[1].shape == features.shape \
+                    and np.array_equal(last[1], features):
                 self.encoder_reuses = getattr(self, "encoder_reuses", 0) + 1
-                return last[1]
+                return last[2]
             out = super().encode(features)
-            self._last = (features, out)
+            self._last = (self.window, features, out)
             return out
 
         def language_probs(self, audio: np.ndarray) -> list[tuple[str, float]]:
@@ -269,6 +293,66 @@ def _whisper_class():
             self._last = None
 
     return SharedEncoderWhisper
+
+
+# A decode on a short window is degenerate when it shows whisper's failure signs; it is then
+# redone on the full window. Compression ratio is whisper's own looping threshold. The
+# log-probability floor is below whisper's -1.0: at -1.0, 30 of 32 fallbacks (base, espeak
+# Mandarin at -1.02..-1.41) re-decoded to the same wrong words on 30 s, doubling those turns'
+# time for nothing (bench/bench_asr_window.py). The rate bounds are well above fast speech (English ~3.5 words/s,
+# Chinese ~6 characters/s) and a repeated phrase is how the short-window loops looked.
+DEGENERATE_LOGPROB = -1.5
+MAX_WORDS_PER_S, MAX_CJK_PER_S = 6.0, 10.0
+REPEAT_NGRAM, REPEAT_TIMES = 4, 3
+REPEAT_SPAN_WORDS, REPEAT_SPAN_CJK = 4, 5
+
+
+def _repeats(units: list[str], span: int) -> bool:
+    """Some run of 1..REPEAT_NGRAM units occurs REPEAT_TIMES times back to back, or some run of
+    `span` units occurs twice: the loops short windows produced ("a girl with a straw hat in a
+    field, a girl with a straw hat in a field"). A description that truly repeats itself only
+    costs the full-window decode, never accuracy."""
+    for n in range(1, REPEAT_NGRAM + 1):
+        need = n * REPEAT_TIMES
+        for i in range(0, len(units) - need + 1):
+            gram = units[i:i + n]
+            if all(units[i + k * n:i + (k + 1) * n] == gram for k in range(1, REPEAT_TIMES)):
+                return True
+    seen = set()
+    for i in range(0, len(units) - span + 1):
+        gram = tuple(units[i:i + span])
+        if gram in seen:
+            return True
+        seen.add(gram)
+    return False
+
+
+def degenerate(segments, n_samples: int, lang: str) -> str | None:
+    """Why a decode of `n_samples` of audio looks like a failure of the window, or None."""
+    from assistant.speech.hallucinations import normalise
+
+    if not segments:
+        return None
+    seconds = max(0.5, n_samples / 16000)
+    text = "".join(s.text for s in segments).strip()
+    tokens = sum(len(s.tokens) for s in segments)
+    weights = [max(1, len(s.tokens)) for s in segments]
+    mean_lp = sum(s.avg_logprob * w for s, w in zip(segments, weights)) / sum(weights)
+    ratio = max(s.compression_ratio for s in segments)
+    if ratio > MAX_COMPRESSION:
+        return f"compression ratio {ratio:.1f}"
+    if tokens >= int(TOKENS_BASE + TOKENS_PER_S * n_samples / 16000) - 1:
+        return f"{tokens} tokens, the length cap"
+    if text and mean_lp < DEGENERATE_LOGPROB:
+        return f"average log-probability {mean_lp:.2f}"
+    norm = normalise(text)
+    cjk = [ch for ch in norm if "\u4e00" <= ch <= "\u9fff"]
+    words = norm.split()
+    if len(cjk) > MAX_CJK_PER_S * seconds or (not cjk and len(words) > MAX_WORDS_PER_S * seconds):
+        return f"{len(words)} words, {len(cjk)} characters in {seconds:.1f} s"
+    if _repeats(cjk, REPEAT_SPAN_CJK) if cjk else _repeats(words, REPEAT_SPAN_WORDS):
+        return "a repeated phrase"
+    return None
 
 
 @dataclass
@@ -336,9 +420,11 @@ class Recognizer:
             model = self._load()
             rng = np.random.default_rng(0)
             dummy = (rng.standard_normal(16000) * 0.01).astype(np.float32)
+            model.window = self.window_for(3 * 16000)  # the window a short turn gets
             if model.model.is_multilingual and len(self._languages()) > 1:
                 model.language_probs(dummy)
             self._decode(dummy, "en" if "en" in self._languages() else self._languages()[0])
+            model.window = None
             model.forget()
 
     def _languages(self) -> list[str]:
@@ -364,6 +450,39 @@ class Recognizer:
             initial_prompt=self._prompt(lang), without_timestamps=True, max_new_tokens=max_tokens,
             no_speech_threshold=None, log_prob_threshold=None, compression_ratio_threshold=None)
         return list(segments)
+
+    def window_for(self, n_samples: int) -> int | None:
+        """The encoder window (feature frames) for a segment this long; None is the full 30 s."""
+        asr = self.config.asr
+        if not asr.sized_window:
+            return None
+        frames = window_frames(n_samples, asr.window_floor_s, asr.window_margin_s)
+        return None if frames >= FULL_WINDOW_FRAMES else frames
+
+    def _recognize(self, audio: np.ndarray, lang_hint: str | None):
+        """Language, its probabilities and the decoded segments, on the sized window first and on
+        the full one when the sized window's decode is degenerate. Holds the lock (caller's)."""
+        model = self._load()
+        window = self.window_for(len(audio))
+        try:
+            model.window = window
+            lang, probs = self.detect(audio, lang_hint)
+            segments = self._decode(audio, lang)
+            why = None if window is None else degenerate(segments, len(audio), lang)
+            if why:
+                # The short window is what failed, not the audio: the full one decodes as
+                # main did, so accuracy never drops below it (costs one more encode).
+                log.info("window of %d frames gave a degenerate decode (%s); decoding on 30 s", window, why)
+                self.window_fallbacks += 1
+                model.window = None
+                lang, probs = self.detect(audio, lang_hint)
+                segments = self._decode(audio, lang)
+        finally:
+            model.window = None
+            model.forget()
+        return lang, probs, segments
+
+    window_fallbacks = 0  # decodes redone on the full window (bench and tests read it)
 
     def detect(self, audio: np.ndarray, lang_hint: str | None = None) -> tuple[str, dict]:
         """English or Chinese, from whisper's language probabilities restricted to the two."""
@@ -401,10 +520,7 @@ class Recognizer:
         if steady:
             return Transcript("", fallback_lang, 0.0, round(time.perf_counter() - t0, 3), 1.0, dropped=steady)
         with self._lock:
-            self._load()
-            lang, probs = self.detect(audio, lang_hint)
-            segments = self._decode(audio, lang)
-            self._model.forget()
+            lang, probs, segments = self._recognize(audio, lang_hint)
         raw = "".join(s.text for s in segments).strip()
         if lang == "zh":
             raw = self._simplified(raw)

@@ -8,6 +8,10 @@ to the output device), because only it knows that moment and the file. Two engin
 - `Pyttsx3Speaker` goes through pyttsx3's espeak driver (libespeak-ng in process).
 
 Live replies are played without blocking the caller; a second reply waits for the first to end.
+A reply starts with its first clause: that is synthesised alone and starts playing while the
+rest is synthesised, so the person hears the answer after one clause's synthesis, not the whole
+reply's. WAV output stays one file a reply (the clauses joined), with one `say` event as before;
+`add_first_audio_listener` tells when the first clause's samples exist (bench/bench_latency.py).
 Before a live reply starts, each `on_speaking(until_monotonic)` listener hears how long the
 microphone must be ignored (reply plus config.tts.tail_s), so the assistant never hears itself;
 `stop()` cuts a reply short when the person talks over it (barge-in).
@@ -37,6 +41,18 @@ from dialog import events as ev
 SpeakingListener = Callable[[float], None]
 
 _NUMBERED = re.compile(r"^(\d+)-")
+_CLAUSE_END = re.compile(r"[,，、;；:：。？！]+\s*|[.?!]+\s+")
+MIN_CLAUSE_CHARS = 8  # a lone "So," or "好," is merged with what follows: no one-word first sound
+
+
+def first_clause(text: str) -> tuple[str, str]:
+    """`text` split after its first clause of at least MIN_CLAUSE_CHARS: (head, rest); rest is
+    "" when there is nothing after it worth a second synthesis."""
+    for m in _CLAUSE_END.finditer(text):
+        head, rest = text[:m.end()].strip(), text[m.end():].strip()
+        if len(head) >= MIN_CLAUSE_CHARS and rest:
+            return head, rest
+    return text, ""
 
 
 class SpeechOutputError(UserError):
@@ -65,6 +81,9 @@ class Speaker:
         self._number = self._last_number()
         self._player = None
         self._live_failed = False
+        self._first_audio: list[Callable[[], None]] = []
+        self._rest: threading.Thread | None = None  # synthesises and plays a live reply's later clauses
+        self._cancel = threading.Event()  # set by stop(): the later clauses are not played
         if self._out_dir is not None:
             self._out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -86,24 +105,42 @@ class Speaker:
         """`fn(until_monotonic)` is called just before a live reply starts."""
         self._listeners.append(fn)
 
+    def add_first_audio_listener(self, fn: Callable[[], None]) -> None:
+        """`fn()` is called when a reply's first samples exist: live, just before they play."""
+        self._first_audio.append(fn)
+
     @property
     def live(self) -> bool:
         return self._out_dir is None
 
     @property
     def speaking(self) -> bool:
-        return self._player is not None and self._player.playing
+        rest = self._rest
+        return (self._player is not None and self._player.playing) or (rest is not None and rest.is_alive())
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the live reply in progress has played out; True at once for WAV output."""
-        return self._player.wait(timeout) if self._player is not None else True
+        deadline = None if timeout is None else time.monotonic() + timeout
+        rest = self._rest
+        if rest is not None:
+            rest.join(timeout)
+            if rest.is_alive():
+                return False
+        if self._player is None:
+            return True
+        return self._player.wait(None if deadline is None else max(0.0, deadline - time.monotonic()))
 
     def stop(self) -> None:
         """Cut the live reply short (the person started talking over it)."""
+        self._cancel.set()
         if self._player is not None:
             self._player.stop()
 
     def close(self) -> None:
+        self.stop()
+        rest = self._rest
+        if rest is not None:
+            rest.join(5.0)
         if self._player is not None:
             self._player.close()
 
@@ -143,13 +180,35 @@ class Speaker:
             os.close(fd)
             tmp = Path(tmp)
             try:
-                self.synthesize(text, lang, tmp)
+                head, rest = first_clause(text)
+                if rest:
+                    self._synthesize_joined(head, rest, lang, tmp)
+                else:
+                    self.synthesize(text, lang, tmp)
+                    self._notify_first_audio()
                 path = self._publish(tmp, lang)
             finally:
                 if tmp.exists():
                     tmp.unlink()
             self._bus.emit(ev.Say(text=text, lang=lang, audio_path=str(path)))
         return path
+
+    def _synthesize_joined(self, head: str, rest: str, lang: str, path: Path) -> None:
+        """One WAV of `head` then `rest`, synthesised as a live reply is (first clause first)."""
+        from assistant.audio.wav import write_wav
+
+        first, rate = self.synthesize_samples(head, lang)
+        self._notify_first_audio()
+        second, rate2 = self.synthesize_samples(rest, lang)
+        if rate2 != rate:
+            from assistant.audio.wav import resample
+
+            second = resample(second, rate2, rate)
+        write_wav(path, np.concatenate([first, second]), rate)
+
+    def _notify_first_audio(self) -> None:
+        for fn in self._first_audio:
+            fn()
 
     def _publish(self, tmp: Path, lang: str) -> Path:
         """Give the finished reply the next free number. Another run may share the folder: a
@@ -172,33 +231,67 @@ class Speaker:
             return path
 
     def _play(self, text: str, lang: str) -> None:
-        from assistant.speech.playback import PlaybackError, Player
+        from assistant.speech.playback import Player
 
-        samples, rate = self.synthesize_samples(text, lang)
+        head, rest = first_clause(text)
+        samples, rate = self.synthesize_samples(head, lang)
         with self._lock:
+            previous = self._rest
+            if previous is not None:
+                previous.join()  # its clauses end the last reply; it never takes this lock
             if self._player is None:
                 self._player = Player(self._config)
-            # One reply at a time: the next one starts when the last has played out, or when a
-            # stalled device has had long enough (this lock is held, and the dialog waits on it).
-            if not self._player.wait_for_end():
-                self._player.stop()
-                self._bus.emit(ev.Error(
-                    stage="speak", message=f"the audio output device stalled: a {self._player.duration:.1f} s reply "
-                                           "had not finished playing, so it was stopped — fix: check the speakers "
-                                           "and [audio] output_device"))
-            if not self._live_failed:
-                def mute(duration: float) -> None:
-                    until = time.monotonic() + duration + self._config.tts.tail_s
-                    for listener in self._listeners:
-                        listener(until)
-
-                try:
-                    self._player.start(samples, rate, before_start=mute)
-                except PlaybackError as exc:
-                    # Without speakers the conversation still goes on (window, events); say so once.
-                    self._live_failed = True
-                    self._bus.emit(ev.Error(stage="speak", message=exc.line()))
+            self._cancel = threading.Event()
+            self._start(samples, rate, first=True)
             self._bus.emit(ev.Say(text=text, lang=lang, audio_path=None))
+            if rest:
+                self._rest = threading.Thread(target=self._play_rest, args=(rest, lang, self._cancel),
+                                              name="tts-rest", daemon=True)
+                self._rest.start()
+            else:
+                self._rest = None
+
+    def _start(self, samples: np.ndarray, rate: int, first: bool) -> None:
+        """Play `samples` once the reply before them has played out (the lock or the rest thread
+        is the only caller at a time)."""
+        from assistant.speech.playback import PlaybackError
+
+        # One reply at a time: the next one starts when the last has played out, or when a
+        # stalled device has had long enough (the dialog waits on the speaker meanwhile).
+        if not self._player.wait_for_end():
+            self._player.stop()
+            self._bus.emit(ev.Error(
+                stage="speak", message=f"the audio output device stalled: a {self._player.duration:.1f} s reply "
+                                       "had not finished playing, so it was stopped — fix: check the speakers "
+                                       "and [audio] output_device"))
+        if self._live_failed:
+            if first:
+                self._notify_first_audio()
+            return
+
+        def mute(duration: float) -> None:
+            until = time.monotonic() + duration + self._config.tts.tail_s
+            for listener in self._listeners:
+                listener(until)
+            if first:
+                self._notify_first_audio()
+
+        try:
+            self._player.start(samples, rate, before_start=mute)
+        except PlaybackError as exc:
+            # Without speakers the conversation still goes on (window, events); say so once.
+            self._live_failed = True
+            self._bus.emit(ev.Error(stage="speak", message=exc.line()))
+
+    def _play_rest(self, rest: str, lang: str, cancel: threading.Event) -> None:
+        """The reply's later clauses: synthesised while the first plays, then played after it."""
+        try:
+            samples, rate = self.synthesize_samples(rest, lang)
+        except SpeechOutputError as exc:
+            self._bus.emit(ev.Error(stage="speak", message=exc.line()))
+            return
+        if not cancel.is_set():
+            self._start(samples, rate, first=False)
 
 
 class EspeakSpeaker(Speaker):
