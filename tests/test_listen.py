@@ -90,7 +90,8 @@ def test_english_dialog_ends_in_the_corrected_picture():
     # The dialog recovers from a slip: a correction heard as a deny is followed by the question
     # what to change; never an image of the boy, and the last word approves.
     assert intents[0] == "describe" and intents[-1] == "confirm", intents
-    assert set(intents[1:-1]) <= {"correct", "deny"} and "correct" in intents[1:-1], intents
+    # A doubtful "No." is asked again ("unknown", low confidence), never acted on: the person repeats.
+    assert set(intents[1:-1]) <= {"correct", "deny", "unknown"} and "correct" in intents[1:-1], intents
     if "deny" in intents:
         import voices
 
@@ -308,7 +309,9 @@ def test_kiosk_watchdog_replaces_a_hung_recognizer_and_the_next_turn_is_heard():
     hung = _HangsOnce(real)
     pipeline = Pipeline(config, bus, hung, dialog, speaker, stop=threading.Event(),
                         one_turn_at_a_time=True, new_recognizer=lambda: real)
-    watchdog = Watchdog(bus, timeout_s=1.0, restart=pipeline.restart, interval_s=0.2).start()
+    # Well above what a real tiny.en turn takes on a loaded 2-core machine (up to ~2 s), so only
+    # the hung recognition trips it; the hung one never returns by itself.
+    watchdog = Watchdog(bus, timeout_s=5.0, restart=pipeline.restart, interval_s=0.2).start()
     pipeline.watch(watchdog)
     try:
         n = 480
