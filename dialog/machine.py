@@ -110,7 +110,7 @@ TRANSITIONS: list[dict[str, Any]] = [
     dict(trigger=Trigger.DOUBT, source=EVERYWHERE, dest=None, after=Say("low_confidence")),
     # The drawing's outcome (only a current drawing's: see Dialog._render).
     dict(trigger=Trigger.DONE, source=GENERATING, dest=SHOWING, before="show_picture",
-         after=Say("done")),
+         after=["say_picture_note", Say("done")]),
     dict(trigger=Trigger.ERROR, source=[CONFIRMING, GENERATING, SHOWING], dest=IDLE,
          before="report_failure", after="say_failure"),
     dict(trigger=Trigger.STALL, source=GENERATING, dest=CONFIRMING,
@@ -339,6 +339,11 @@ class Dialog:
     def _take_description(self, event) -> None:
         self.record = dict(event.kwargs["reply"].attributes)
         self._reprompts = 0
+
+    def _say_picture_note(self, event) -> None:
+        note = getattr(event.kwargs["picture"], "note", None)  # artists of the Picture protocol before notes
+        if note:
+            self._say(note)
 
     def _say_left_out(self, event) -> None:
         left_out = event.kwargs["reply"].left_out

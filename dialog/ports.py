@@ -37,6 +37,7 @@ class Picture(Protocol):
     backend: str
     style: str
     seconds: float
+    note: str | None  # a phrase key said before the picture is presented, or None
 
 
 class Artist(Protocol):

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+import voices
+
 from assistant import config as config_mod
 from assistant.events import EventBus
 from assistant.gallery import Gallery
@@ -427,6 +429,10 @@ def test_redis_outage_falls_back_to_local_and_back(pool, tmp_path):
         assert took < config.render.deadline_s  # within the deadline, not after it: one short probe
         images = kiosk.of(ev.Image)
         assert len(images) == 2 and Path(images[1].path).exists()
+        # ...and hears it, just before the picture is presented.
+        said = [e.text for e in kiosk.of(ev.Say)]
+        here = said.index(voices.phrase("drawing_here", "en"))
+        assert said[here + 1] == voices.phrase("done", "en"), said
         assert read_metadata(images[1].path)["attributes"]["hair_color"] == "blue"
     finally:
         pool.server.start()

@@ -41,6 +41,9 @@ class Picture:
     backend: str
     style: str
     seconds: float
+    # A phrase (voices/*.toml key) the dialog says before presenting the picture, e.g. that it
+    # was sketched here because the shared render pool did not answer.
+    note: str | None = None
 
 
 def seed_for(attributes: dict) -> int:

@@ -70,7 +70,8 @@ class RemoteArtist:
                 raise Cancelled() from None
             self._notify(str(exc))
             local = dataclasses.replace(plan, backend="sketch")
-            return self._local.render(local, attributes, out_dir, progress=progress, cancel=cancel)
+            picture = self._local.render(local, attributes, out_dir, progress=progress, cancel=cancel)
+            return dataclasses.replace(picture, note="drawing_here")  # the person hears why it is a sketch
 
     def release(self) -> None:
         self._local.release()
