@@ -72,6 +72,7 @@ def main() -> int:
     kinds = list(nf.KINDS)
     played = collections.Counter()
     seconds = [0.0]
+    schedule = []  # (start s, end s, kind, level dBFS, burst s) of every burst, to name a false turn's source
 
     def chunks():
         while seconds[0] < args.minutes * 60:
@@ -82,6 +83,7 @@ def main() -> int:
             room = (rng.standard_normal(len(gap) + len(burst)) * 10 ** (-65 / 20)).astype(np.float32)
             chunk = np.concatenate([burst, gap]) + room
             played[kind] += 1
+            schedule.append((seconds[0], seconds[0] + len(burst) / 16000, kind, level, len(burst) / 16000))
             seconds[0] += len(chunk) / 16000
             yield chunk.astype(np.float32)
 
@@ -101,7 +103,11 @@ def main() -> int:
         for i, e in enumerate(events):
             if e["type"] == "understood":
                 heard = next((x for x in reversed(events[:i]) if x["type"] == "transcript"), {})
-                print(f"  false turn: {e['intent']} from {heard.get('text')!r} (confidence {heard.get('confidence')})")
+                seg = next((x for x in reversed(events[:i]) if x["type"] == "speech"), None)
+                source = [f"{k} {lv:.0f} dBFS {d:.1f} s" for a, b, k, lv, d in schedule
+                          if seg and a < seg["end"] and b > seg["start"]]
+                print(f"  false turn: {e['intent']} from {heard.get('text')!r} (confidence {heard.get('confidence')})"
+                      f" at {seg['start'] if seg else '?'} s, noise: {', '.join(source) or '?'}")
         print("ignored by reason:", dict(reasons))
 
         replies = [("yes", "en", "confirm"), ("no", "en", "deny"), ("对", "zh", "confirm"), ("行", "zh", "confirm"),
