@@ -110,25 +110,34 @@ def main() -> int:
                       f" at {seg['start'] if seg else '?'} s, noise: {', '.join(source) or '?'}")
         print("ignored by reason:", dict(reasons))
 
-        replies = [("yes", "en", "confirm"), ("no", "en", "deny"), ("对", "zh", "confirm"), ("行", "zh", "confirm"),
-                   ("不对", "zh", "deny")]
+        # Clear replies at conversational level with each kind of noise 10 dB beneath them. The
+        # Mandarin one-syllable answers are a recognition limit of whisper base on espeak (another
+        # issue): they are counted apart.
+        replies = [("yes", "en", {"confirm"}), ("no", "en", {"deny"}), ("yep", "en", {"confirm"}),
+                   ("okay", "en", {"confirm"}), ("make it a cat", "en", {"correct"}),
+                   ("a boy with a red hat", "en", {"correct", "describe"}),
+                   ("对", "zh", {"confirm"}), ("行", "zh", {"confirm"}), ("不对", "zh", {"deny"})]
         misses = collections.Counter()
         tries = collections.Counter()
-        for kind in ("white", "pink", "brown", "babble", "hum50", "typing"):
-            for i, (word, lang, intent) in enumerate(replies):
+        for kind in nf.KINDS:
+            for i, (word, lang, intents) in enumerate(replies):
                 described = "a girl with blue hair on the beach" if lang == "en" else "一个蓝色头发的女孩在海边"
                 pipeline, recorder, dialog = _pipeline(recognizer, Path(tmp), described)
                 pipeline.run(_blocks([nf.reply_in_noise(word, lang, 10.0, kind, seed=i)]))
                 dialog.close()
                 heard = [e["intent"] for e in recorder.of_type("understood")][1:]
                 tries[word] += 1
-                if heard != [intent]:
+                if len(heard) != 1 or heard[0] not in intents:
                     misses[word] += 1
+                    print(f"  missed {word!r} over {kind}: heard {heard}, ignored "
+                          f"{[e['reason'][:60] for e in recorder.of_type('ignored')]}")
         for word in tries:
             print(f"reply {word!r} at 10 dB SNR: missed {misses[word]}/{tries[word]}")
-        en = sum(tries[w] for w in ("yes", "no"))
-        print(f"miss rate, English yes/no: {sum(misses[w] for w in ('yes', 'no')) / en:.0%}; "
-              f"all: {sum(misses.values()) / sum(tries.values()):.0%}")
+        for lang in ("en", "zh"):
+            words = [w for w, l, _ in replies if l == lang]
+            print(f"miss rate, {lang} replies over {len(nf.KINDS)} noise kinds: "
+                  f"{sum(misses[w] for w in words)}/{sum(tries[w] for w in words)} "
+                  f"({sum(misses[w] for w in words) / sum(tries[w] for w in words):.0%})")
     return 0
 
 
