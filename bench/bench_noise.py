@@ -93,7 +93,7 @@ def main() -> int:
         pipeline.run(_blocks(chunks()))
         dialog.close()
         wall = time.perf_counter() - t0
-        hours = seconds[0] / 3600
+        hours = max(seconds[0], 1e-9) / 3600  # --minutes 0 measures the replies only
         false_turns = recorder.of_type("understood")
         reasons = collections.Counter(e["reason"].split(" (")[0] for e in recorder.of_type("ignored"))
         print(f"noise: {seconds[0] / 60:.1f} simulated min in {wall / 60:.1f} min wall, "
