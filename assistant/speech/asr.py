@@ -14,7 +14,8 @@ Noise never becomes a turn: a segment whose loudness barely varies (hiss, hum) o
 frames are mostly hiss-flat is dropped before decoding (assistant.audio.vad.acoustics); after
 decoding, a short transcript needs SHORT_MIN_CONFIDENCE, a weakly modulated one (far babble,
 music) FAR_MIN_CONFIDENCE, and one without a near voice's energy above 2.5 kHz (a crowd across the
-room, music: [asr] min_high_db) [asr] muffled_min_confidence. Thresholds and their measured margins are next to the constants.
+room, music: [asr] min_high_db) [asr] muffled_min_confidence. Thresholds and their measured
+margins are next to the constants and config keys.
 """
 
 from __future__ import annotations
