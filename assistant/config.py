@@ -137,6 +137,14 @@ class AsrConfig:
     sized_window: bool = True
     window_floor_s: float = _num(10.0, 1.0, 30.0)
     window_margin_s: float = _num(1.0, 0.0, 30.0)
+    # A decoded segment whose loudest frames keep less than this share (dB) of their energy
+    # above 2.5 kHz is far or muffled -- a crowd across the room, music -- and needs
+    # muffled_min_confidence to count. Measured (bench_noise seed 1, 30 min; espeak en-us/en-gb
+    # replies and descriptions at 10 dB SNR over all 11 noise kinds): babble -23.7 dB or less,
+    # chords -37 or less; every reply -16.3 or more ("no" over a chord), most -10 or more.
+    min_high_db: float = _num(-20.0, -60.0, 0.0)
+    # Babble decoded to words at 0.44 at most when not looping; clean speech decodes at 0.7-0.9.
+    muffled_min_confidence: float = _num(0.6, 0.0, 1.0)
 
 
 @dataclass

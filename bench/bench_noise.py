@@ -72,6 +72,7 @@ def main() -> int:
     kinds = list(nf.KINDS)
     played = collections.Counter()
     seconds = [0.0]
+    schedule = []  # (start s, end s, kind, level dBFS, burst s) of every burst, to name a false turn's source
 
     def chunks():
         while seconds[0] < args.minutes * 60:
@@ -82,6 +83,7 @@ def main() -> int:
             room = (rng.standard_normal(len(gap) + len(burst)) * 10 ** (-65 / 20)).astype(np.float32)
             chunk = np.concatenate([burst, gap]) + room
             played[kind] += 1
+            schedule.append((seconds[0], seconds[0] + len(burst) / 16000, kind, level, len(burst) / 16000))
             seconds[0] += len(chunk) / 16000
             yield chunk.astype(np.float32)
 
@@ -91,7 +93,7 @@ def main() -> int:
         pipeline.run(_blocks(chunks()))
         dialog.close()
         wall = time.perf_counter() - t0
-        hours = seconds[0] / 3600
+        hours = max(seconds[0], 1e-9) / 3600  # --minutes 0 measures the replies only
         false_turns = recorder.of_type("understood")
         reasons = collections.Counter(e["reason"].split(" (")[0] for e in recorder.of_type("ignored"))
         print(f"noise: {seconds[0] / 60:.1f} simulated min in {wall / 60:.1f} min wall, "
@@ -101,28 +103,41 @@ def main() -> int:
         for i, e in enumerate(events):
             if e["type"] == "understood":
                 heard = next((x for x in reversed(events[:i]) if x["type"] == "transcript"), {})
-                print(f"  false turn: {e['intent']} from {heard.get('text')!r} (confidence {heard.get('confidence')})")
+                seg = next((x for x in reversed(events[:i]) if x["type"] == "speech"), None)
+                source = [f"{k} {lv:.0f} dBFS {d:.1f} s" for a, b, k, lv, d in schedule
+                          if seg and a < seg["end"] and b > seg["start"]]
+                print(f"  false turn: {e['intent']} from {heard.get('text')!r} (confidence {heard.get('confidence')})"
+                      f" at {seg['start'] if seg else '?'} s, noise: {', '.join(source) or '?'}")
         print("ignored by reason:", dict(reasons))
 
-        replies = [("yes", "en", "confirm"), ("no", "en", "deny"), ("对", "zh", "confirm"), ("行", "zh", "confirm"),
-                   ("不对", "zh", "deny")]
+        # Clear replies at conversational level with each kind of noise 10 dB beneath them. The
+        # Mandarin one-syllable answers are a recognition limit of whisper base on espeak (another
+        # issue): they are counted apart.
+        replies = [("yes", "en", {"confirm"}), ("no", "en", {"deny"}), ("yep", "en", {"confirm"}),
+                   ("okay", "en", {"confirm"}), ("make it a cat", "en", {"correct"}),
+                   ("a boy with a red hat", "en", {"correct", "describe"}),
+                   ("对", "zh", {"confirm"}), ("行", "zh", {"confirm"}), ("不对", "zh", {"deny"})]
         misses = collections.Counter()
         tries = collections.Counter()
-        for kind in ("white", "pink", "brown", "babble", "hum50", "typing"):
-            for i, (word, lang, intent) in enumerate(replies):
+        for kind in nf.KINDS:
+            for i, (word, lang, intents) in enumerate(replies):
                 described = "a girl with blue hair on the beach" if lang == "en" else "一个蓝色头发的女孩在海边"
                 pipeline, recorder, dialog = _pipeline(recognizer, Path(tmp), described)
                 pipeline.run(_blocks([nf.reply_in_noise(word, lang, 10.0, kind, seed=i)]))
                 dialog.close()
                 heard = [e["intent"] for e in recorder.of_type("understood")][1:]
                 tries[word] += 1
-                if heard != [intent]:
+                if len(heard) != 1 or heard[0] not in intents:
                     misses[word] += 1
+                    print(f"  missed {word!r} over {kind}: heard {heard}, ignored "
+                          f"{[e['reason'][:60] for e in recorder.of_type('ignored')]}")
         for word in tries:
             print(f"reply {word!r} at 10 dB SNR: missed {misses[word]}/{tries[word]}")
-        en = sum(tries[w] for w in ("yes", "no"))
-        print(f"miss rate, English yes/no: {sum(misses[w] for w in ('yes', 'no')) / en:.0%}; "
-              f"all: {sum(misses.values()) / sum(tries.values()):.0%}")
+        for lang in ("en", "zh"):
+            words = [w for w, l, _ in replies if l == lang]
+            print(f"miss rate, {lang} replies over {len(nf.KINDS)} noise kinds: "
+                  f"{sum(misses[w] for w in words)}/{sum(tries[w] for w in words)} "
+                  f"({sum(misses[w] for w in words) / sum(tries[w] for w in words):.0%})")
     return 0
 
 

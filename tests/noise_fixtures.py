@@ -203,4 +203,5 @@ def reply_in_noise(text: str, lang: str, snr_db: float = 10.0, kind: str = "whit
     audio = np.concatenate([silence(lead_s), voice, silence(trail_s)])
     level = -20.0 - snr_db
     noise = KINDS[kind](len(audio) / RATE + 0.01, level, seed=seed)[: len(audio)]
+    noise = np.pad(noise, (0, len(audio) - len(noise)))  # a door slam is over before the reply is
     return np.clip(audio + noise, -1, 1).astype(np.float32)

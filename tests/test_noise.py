@@ -92,6 +92,39 @@ def test_noise_is_ignored_with_a_reason_never_understood(recognizer, tmp_path, k
     assert all(e["reason"] for e in ignored), ignored
 
 
+# Bursts from bench/bench_noise.py (seed 1) that whisper decoded into sentences which became turns
+# before the muffled gate: short far babble (0.7-2 s, at -38..-9 dBFS) and claps heard as "I'm
+# not a girl." (kind, level dBFS, burst seconds, generator seed).
+BENCH_FALSE_TURNS = [("babble", -8.6, 0.97, 779294569), ("babble", -38.0, 2.02, 297197086),
+                     ("babble", -21.7, 0.73, 715154722), ("babble", -12.0, 1.14, 945581508),
+                     ("claps", -14.0, 3.62, 690445564), ("babble", -38.0, 1.66, 447407098),
+                     ("babble", -25.5, 1.7, 74061680)]
+
+
+def test_short_bursts_that_became_turns_on_the_bench_are_ignored(recognizer, tmp_path):
+    rng = np.random.default_rng(5)
+    parts = [nf.silence(1.0)]
+    for kind, level, seconds, seed in BENCH_FALSE_TURNS:
+        parts += [nf.KINDS[kind](seconds, level, seed=seed), nf.silence(float(rng.uniform(1.0, 2.5)))]
+    audio = np.concatenate(parts).astype(np.float64)
+    audio += rng.standard_normal(len(audio)) * 10 ** (-65 / 20)
+    recorder, dialog = _play(recognizer, audio.astype(np.float32), tmp_path)
+    assert not recorder.of_type("understood"), (recorder.of_type("transcript"), recorder.of_type("ignored"))
+    assert len(recorder.of_type("ignored")) == len(recorder.of_type("speech")) and dialog.state == "idle"
+
+
+@pytest.mark.parametrize("kind", ["babble", "brown", "chord", "hum60"])
+def test_a_near_description_over_dull_noise_is_not_taken_for_muffled(recognizer, kind):
+    """The muffled gate looks for a near voice's energy above 2.5 kHz: dull noise beneath it must
+    not hide it (brown noise, chords and hum have none of their own)."""
+    for i, text in enumerate(["a boy with a red hat", "make it a cat"]):
+        audio = nf.reply_in_noise(text, "en", 10.0, kind, seed=i)
+        sound = recognizer._acoustics(audio)
+        assert sound.high_db >= recognizer.config.asr.min_high_db + 3.0, (kind, text, sound)
+        heard = recognizer.transcribe(audio)
+        assert heard.text and not (heard.dropped or "").startswith("muffled"), (kind, text, heard)
+
+
 REPLIES = [("yes", "en", "confirm"), ("no", "en", "deny")]
 
 

@@ -12,8 +12,10 @@ hallucinations whisper produces on silence and noise.
 
 Noise never becomes a turn: a segment whose loudness barely varies (hiss, hum) or whose voiced
 frames are mostly hiss-flat is dropped before decoding (assistant.audio.vad.acoustics); after
-decoding, a short transcript needs SHORT_MIN_CONFIDENCE and a weakly modulated one (far babble,
-music) FAR_MIN_CONFIDENCE. Thresholds and their measured margins are next to the constants.
+decoding, a short transcript needs SHORT_MIN_CONFIDENCE, a weakly modulated one (far babble,
+music) FAR_MIN_CONFIDENCE, and one without a near voice's energy above 2.5 kHz (a crowd across the
+room, music: [asr] min_high_db) [asr] muffled_min_confidence. Thresholds and their measured
+margins are next to the constants and config keys.
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ SUPPORTED_LANGS = ("en", "zh")
 SILENT_DBFS = -55.0  # quieter than this is not worth decoding
 MAX_COMPRESSION = 2.4  # whisper's own threshold for looping output
 NO_SPEECH_LOGPROB = -0.8  # with a high no_speech_prob, a decode this unsure is taken as silence
-MIN_CONFIDENCE = 0.1  # below this the words are noise the decoder dressed up as speech
+MIN_CONFIDENCE = 0.2  # below this the words are noise the decoder dressed up as speech (noise with a
+# near-voice spectrum decoded at 0.06-0.16 on the bench, "I'm not a girl." from claps 0.11; replies 0.38+)
 TOKENS_BASE, TOKENS_PER_S = 12, 10  # fast speech is ~4 tokens/s in English, ~6 in Chinese
 HINT_PRIOR, HINT_PRIOR_SHORT, SHORT_S = 2.0, 8.0, 1.5
 # Noise gate, measured on the generated suite in tests/noise_fixtures.py (bench/bench_noise.py).
@@ -543,6 +546,9 @@ class Recognizer:
         elif sound.modulation_db < FAR_MODULATION_DB and confidence < FAR_MIN_CONFIDENCE:
             dropped = (f"distant or muffled, not a voice at the microphone (modulation "
                        f"{sound.modulation_db:.1f} dB, confidence {confidence:.2f})")
+        elif sound.high_db < self.config.asr.min_high_db and confidence < self.config.asr.muffled_min_confidence:
+            dropped = (f"muffled, not a voice at the microphone ({sound.high_db:.1f} dB above 2.5 kHz, "
+                       f"confidence {confidence:.2f})")
         else:
             dropped = hallucination(raw, no_speech)
         text = "" if dropped else " ".join(raw.split())
