@@ -4,7 +4,6 @@ correcting while a picture is being drawn, and errors that never end the dialog.
 import threading
 import time
 
-import pytest
 
 from assistant.config import Config
 from assistant.events import EventBus, Recorder

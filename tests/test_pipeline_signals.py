@@ -17,7 +17,6 @@ from assistant.speech.text_speaker import TextSpeaker
 from dialog import events as ev
 from dialog.machine import Dialog
 from tests.audio_fixtures import have_espeak, speak, white_noise, with_silence
-from dialog import events as ev
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not have_espeak(), reason="espeak-ng is not installed")]
 RATE = 16000

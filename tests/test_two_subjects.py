@@ -428,7 +428,6 @@ def test_prompt_has_count_tags_and_each_figure_its_own_group():
 
 
 def test_changed_names_slots_per_figure():
-    from dialog.attributes import changed_slots
     got = interpret("make the boy's hair red and set it at night", BOY_GIRL)
     assert got.changed == ["figures[0].hair_color", "time_of_day"]
 
