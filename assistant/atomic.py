@@ -78,6 +78,16 @@ def atomic_write(path, mode: str = "wb", encoding: str | None = None, prefix: st
         f.flush()
 
 
+def unused_path(path) -> Path:
+    """`path`, or `stem-2.suffix`, `stem-3.suffix`, ... : the first name not taken yet in its folder."""
+    path = Path(path)
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
+
+
 def write_text(path, text: str) -> Path:
     with atomic_write(path, "w") as f:
         f.write(text)

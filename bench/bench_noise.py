@@ -14,7 +14,6 @@ import argparse
 import collections
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -24,27 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.audio.sources import Block  # noqa: E402
 from assistant.config import Config  # noqa: E402
-from assistant.events import EventBus, Recorder  # noqa: E402
 from tests import noise_fixtures as nf  # noqa: E402
-from tests.test_noise import _Speaker  # noqa: E402
-
-
-def _pipeline(recognizer, out: Path, described: str | None = None):
-    from assistant.image.artist import Artist
-    from assistant.pipeline import Pipeline
-    from dialog.machine import Dialog
-
-    config = recognizer.config
-    config.gallery.enabled = False
-    bus = EventBus()
-    recorder = Recorder()
-    bus.subscribe(recorder)
-    speaker = _Speaker(bus)
-    dialog = Dialog(bus.emit, config, Artist(config), speaker, out, background=False)
-    if described:
-        dialog.hear(described, lang="en" if described.isascii() else "zh", confidence=0.9)
-    return Pipeline(config, bus, recognizer, dialog, speaker, stop=threading.Event(), one_turn_at_a_time=True), \
-        recorder, dialog
+from tests.test_noise import noise_pipeline  # noqa: E402
 
 
 def _blocks(chunks, n=480):
@@ -89,7 +69,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        pipeline, recorder, dialog = _pipeline(recognizer, Path(tmp))
+        pipeline, recorder, dialog = noise_pipeline(recognizer, Path(tmp))
         pipeline.run(_blocks(chunks()))
         dialog.close()
         wall = time.perf_counter() - t0
@@ -122,7 +102,7 @@ def main() -> int:
         for kind in nf.KINDS:
             for i, (word, lang, intents) in enumerate(replies):
                 described = "a girl with blue hair on the beach" if lang == "en" else "一个蓝色头发的女孩在海边"
-                pipeline, recorder, dialog = _pipeline(recognizer, Path(tmp), described)
+                pipeline, recorder, dialog = noise_pipeline(recognizer, Path(tmp), described)
                 pipeline.run(_blocks([nf.reply_in_noise(word, lang, 10.0, kind, seed=i)]))
                 dialog.close()
                 heard = [e["intent"] for e in recorder.of_type("understood")][1:]

@@ -53,7 +53,9 @@ def recognizer(tmp_path_factory):
     return rec
 
 
-def _play(recognizer, audio, tmp_path, described: str | None = None):
+def noise_pipeline(recognizer, out, described: str | None = None):
+    """The real Pipeline, Segmenter and Dialog around `recognizer`, recording every event; with
+    `described` the dialog has been told that description (typed) and awaits a yes or no."""
     from assistant.image.artist import Artist
     from assistant.pipeline import Pipeline
     from dialog.machine import Dialog
@@ -64,11 +66,16 @@ def _play(recognizer, audio, tmp_path, described: str | None = None):
     recorder = Recorder()
     bus.subscribe(recorder)
     speaker = _Speaker(bus)
-    dialog = Dialog(bus.emit, config, Artist(config), speaker, tmp_path / "pictures", background=False)
+    dialog = Dialog(bus.emit, config, Artist(config), speaker, out, background=False)
     if described:
         lang = "zh" if any("\u4e00" <= c <= "\u9fff" for c in described) else "en"
-        dialog.hear(described, lang=lang, confidence=0.9)  # typed: the dialog now awaits a yes or no
+        dialog.hear(described, lang=lang, confidence=0.9)
     pipeline = Pipeline(config, bus, recognizer, dialog, speaker, stop=threading.Event(), one_turn_at_a_time=True)
+    return pipeline, recorder, dialog
+
+
+def _play(recognizer, audio, tmp_path, described: str | None = None):
+    pipeline, recorder, dialog = noise_pipeline(recognizer, tmp_path / "pictures", described)
     n = 480
     pipeline.run(Block(audio[i:i + n], i / 16000) for i in range(0, len(audio) - n + 1, n))
     dialog.close()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from assistant.atomic import unused_path
 from assistant.config import Config
 # Cancelled lives in a leaf module (sd raises it too); re-exported here for the artist's callers.
 from assistant.image.cancel import Cancelled
@@ -104,11 +105,7 @@ class Artist:
             raise Cancelled()
         out = Path(out_dir)
         name = f"{time.strftime('%Y%m%d-%H%M%S')}-{plan.seed}-{_slug(attributes)}.png"
-        path = out / name
-        n = 1
-        while path.exists():
-            n += 1
-            path = out / f"{Path(name).stem}-{n}.png"
+        path = unused_path(out / name)
         save_png(image, path, {
             "attributes": attributes, "prompt": plan.prompt, "negative_prompt": plan.negative_prompt,
             "seed": str(plan.seed), "backend": plan.backend, "style": plan.style,

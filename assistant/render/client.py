@@ -18,7 +18,7 @@ import time
 import uuid
 from pathlib import Path
 
-from assistant.atomic import atomic_write
+from assistant.atomic import atomic_write, unused_path
 from assistant.image.artist import Artist, Cancelled, Picture, Plan
 from assistant.render.job import TASK_NAME, cancel_key, make_job, reply_key
 
@@ -158,12 +158,8 @@ class RemoteArtist:
         name = Path(str(msg.get("name") or f"{plan.seed}.png")).name  # a bare name, never a path
         if not name.endswith(".png") or name.startswith("."):
             name = f"{plan.seed}.png"
-        path = out_dir / name
-        n = 1
-        while path.exists():
-            n += 1
-            path = out_dir / f"{Path(name).stem}-{n}.png"
         out_dir.mkdir(parents=True, exist_ok=True)
+        path = unused_path(out_dir / name)
         with atomic_write(path) as f:  # the PNG already carries its metadata (written by the worker's Artist)
             f.write(data)
         return Picture(path=path, backend=str(msg.get("backend") or "celery"), style=plan.style,
