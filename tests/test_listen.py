@@ -22,6 +22,14 @@ def _listen(*args, timeout=240):
                           capture_output=True, text=True, timeout=timeout, cwd=ROOT)
 
 
+def _listen_realtime(wav: Path, out: Path, events_path: Path, config: Path) -> subprocess.Popen:
+    """`listen --realtime` on one file, as a process a test can signal."""
+    return subprocess.Popen([sys.executable, str(ROOT / "run_assistant.py"), "listen", "--realtime",
+                             "--audio-in", str(wav), "--tts-out", str(out / "tts"), "--image-out",
+                             str(out / "pictures"), "--events", str(events_path), "--config", str(config)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+
+
 def _fresh(name: str) -> Path:
     out = ROOT / "tests" / "artifacts" / name
     shutil.rmtree(out, ignore_errors=True)
@@ -163,11 +171,7 @@ def test_realtime_clocks_share_origin_and_sigterm_stops_within_a_second():
                             speak("no, make her hair pink", "en"), 6.0])
     wav = write_wav(out / "rt.wav", audio, 16000)
     events_path = out / "events.jsonl"
-    proc = subprocess.Popen([sys.executable, str(ROOT / "run_assistant.py"), "listen", "--realtime",
-                             "--audio-in", str(wav), "--tts-out", str(out / "tts"), "--image-out",
-                             str(out / "pictures"), "--events", str(events_path), "--config",
-                             str(_quiet_config(out))],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = _listen_realtime(wav, out, events_path, _quiet_config(out))
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:  # wait for the reply to the first description
@@ -337,11 +341,7 @@ def test_ctrl_c_ends_a_realtime_run_with_130_and_a_line_saying_so():
     audio, _ = compose([0.6, speak("a girl with blue hair on the beach", "en"), 20.0])
     wav = write_wav(out / "long.wav", audio, 16000)
     events_path = out / "events.jsonl"
-    proc = subprocess.Popen([sys.executable, str(ROOT / "run_assistant.py"), "listen", "--realtime",
-                             "--audio-in", str(wav), "--tts-out", str(out / "tts"), "--image-out",
-                             str(out / "pictures"), "--events", str(events_path), "--config",
-                             str(_quiet_config(out))],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = _listen_realtime(wav, out, events_path, _quiet_config(out))
     try:
         deadline = time.monotonic() + 120
         # After the first transcript: a signal while whisper's C++ worker is mid-transcription
@@ -440,10 +440,7 @@ def test_ctrl_c_while_whisper_transcribes_still_ends_with_130():
     # Whisper's full 30 s window: recognition then lasts well past the segment's close on any CPU
     # (a window sized to the turn can finish within the end silence).
     config.write_text(config.read_text() + "[asr]\nsized_window = false\n")
-    proc = subprocess.Popen([sys.executable, str(ROOT / "run_assistant.py"), "listen", "--realtime",
-                             "--audio-in", str(wav), "--tts-out", str(out / "tts"), "--image-out",
-                             str(out / "pictures"), "--events", str(events_path), "--config", str(config)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = _listen_realtime(wav, out, events_path, config)
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:  # the segment has closed: its recognition is under way
