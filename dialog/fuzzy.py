@@ -20,10 +20,11 @@ pypinyin and the Whisper tokenizer (dialog/regenerate.py); the runtime needs non
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from dialog import lexicon
+from dialog import attributes, lexicon, syllables
 
 _HERE = Path(__file__).parent
 GUARD_PATH = _HERE / "en_guard.json"
@@ -206,3 +207,100 @@ def soundalike_in(span: str, readings: dict[str, str], index: dict[tuple[str, ..
         if same and (best is None or same > best[0]):
             best = (same, word)
     return best[1] if best else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Near sounds: a recogniser's slip inside a syllable (少女 heard 射女, 樱花树 heard 阴花术).
+
+@dataclass(frozen=True)
+class NearWord:
+    """A vocabulary word a span of heard characters may stand for, and how well it fits."""
+
+    word: str
+    cost: float            # syllables.word_cost: 0 when every syllable is the same
+    exact: int             # syllables said exactly
+    shared: int            # characters in common, grammar characters aside
+    grammar_changed: bool  # a grammar character (一, 在, 中) would be read as another
+
+
+def zh_sounds(span: str) -> tuple[str, ...] | None:
+    """The toneless syllables of `span`, or None when a character has no reading in the table."""
+    return _sound(span, zh_readings())
+
+
+@lru_cache(maxsize=1)
+def _zh_words_by_length() -> dict[int, list[tuple[str, tuple[str, ...]]]]:
+    readings = zh_readings()
+    said = _zh_sound_data().get("word_readings", {})
+    out: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
+    for key in lexicon.table("zh"):
+        if 1 <= len(key) <= 4:
+            # a vocabulary word as a phrase is read (长发 chang fa, though 长 alone is zhang)
+            sound = tuple(said[key].split()) if key in said else _sound(key, readings)
+            if sound:
+                out.setdefault(len(key), []).append((key, sound))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def zh_near_words(span: str, max_cost: float = 0.75) -> tuple[NearWord, ...]:
+    """Vocabulary words with as many syllables as `span` whose syllables are all near the heard
+    ones and at most one of them not the same, best first. Exact-sound words are included."""
+    sound = zh_sounds(span)
+    if not sound or span in zh_real_words() or span in zh_near_real_words():
+        return ()
+    return near_words_in(span, sound, _zh_words_by_length().get(len(span), ()), max_cost)
+
+
+def near_words_in(span: str, sound: tuple[str, ...], words, max_cost: float = 0.75) -> tuple[NearWord, ...]:
+    found = []
+    for word, wsound in words:
+        if word == span:
+            continue
+        exact = syllables.exact_syllables(sound, wsound)
+        if exact < len(sound) - 1:
+            continue
+        cost = syllables.word_cost(sound, wsound)
+        if cost > max_cost:
+            continue
+        shared = sum(a == b and a not in ZH_FUNCTION_CHARS for a, b in zip(span, word))
+        grammar = any(a != b and a in ZH_FUNCTION_CHARS for a, b in zip(span, word))
+        found.append(NearWord(word, cost, exact, shared, grammar))
+    # Ties go to the schema's own words, the ones people say most (射女: 少女, not 熟女).
+    found.sort(key=lambda w: (w.cost, w.word not in _starter_words(), -w.shared, w.word))
+    return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def _starter_words() -> frozenset[str]:
+    words = set()
+    for values in attributes.starter_lexicon("zh").values():
+        if isinstance(values, dict):
+            for group in values.values():
+                words.update(group)
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def zh_near_real_words() -> frozenset[str]:
+    """Real words one slip away from a vocabulary word (不断 near 不对): kept as said."""
+    return frozenset(_zh_sound_data().get("near_real_words", ()))
+
+
+def phrase_sound_cost(heard: tuple[str, ...], phrases: tuple[tuple[str, ...], ...],
+                      skippable: frozenset[str] = frozenset()) -> float:
+    """The cheapest way to hear `heard` as a run of the given phrases (by their syllables),
+    syllables in `skippable` (sentence-final particles) free after a phrase: 行话吧 as 行 + 画吧."""
+    n = len(heard)
+    best = [float("inf")] * (n + 1)
+    best[0] = 0.0
+    for i in range(n):
+        if best[i] == float("inf"):
+            continue
+        if i and heard[i] in skippable:
+            best[i + 1] = min(best[i + 1], best[i])
+        for p in phrases:
+            j = i + len(p)
+            if j <= n:
+                best[j] = min(best[j], best[i] + syllables.word_cost(heard[i:j], p))
+    return best[n]

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dialog import fuzzy, lexicon
+from dialog import fuzzy, lexicon, syllables
 from dialog.mentions import Analysis, Mention
 from dialog.words import en_index, singular
 
@@ -99,7 +99,7 @@ def normalise(text: str) -> str:
     return text
 
 
-def _match(text: str) -> list[_Item]:
+def _match(text: str, near: bool = True) -> list[_Item]:
     table, longest = _index()
     items: list[_Item] = []
     i = 0
@@ -137,7 +137,8 @@ def _match(text: str) -> list[_Item]:
                 continue
             items.append(_Item("char", ch, i, i + 1, ch))
             i += 1
-    return _soundalikes_in_leftovers(text, items, table)
+    items = _soundalikes_in_leftovers(text, items, table)
+    return _near_sounds(text, items, table) if near else items
 
 
 def _soundalikes_in_leftovers(text: str, items: list[_Item], table: dict) -> list[_Item]:
@@ -205,6 +206,150 @@ def _soundalikes_beside_words(text: str, items: list[_Item], table: dict) -> lis
         out.append(items[k])
         k += 1
     return out
+
+
+# What the words just before a slot word say it is (穿 a garment, 戴 an accessory, 在 a place):
+# with one of them a near-sound reading of unclaimed characters needs less evidence.
+LEAD = {"outfit": ("穿", "换", "换成", "换上", "一身", "身穿", "改成", "变成", "套"),
+        "accessories": ("戴", "加", "拿", "背", "带", "撑", "打", "挂", "配", "添", "加上", "戴上",
+                        "拿起", "举"),
+        "setting": ("在", "去", "到", "于", "来到", "回到", "走进", "进", "坐在", "站在", "走在"),
+        "subject": ("是", "画", "个", "只", "位", "名", "的", "画一", "有"),
+        "hair_style": ("留", "留着", "一头", "剪成", "扎", "扎着", "梳", "梳着", "披着"),
+        "color": ("是", "成", "染成", "换成", "变成", "要", "改成"),
+        "expression": ("很", "一脸", "满脸", "表情"),
+        "weather": ("下着", "下", "在"),
+        "time_of_day": ("在", "是")}
+# Measure words and particles between a lead and its word: 戴着一副, 穿一件, 拿着一把.
+LEAD_FILL = ("一副", "一顶", "一把", "一件", "一条", "一身", "一双", "一个", "一只", "着", "副", "顶",
+             "把", "件", "条", "双", "了", "上", "的")
+# Nouns right after a colour that say whose colour it is.
+COLOR_NOUN_AFTER = ("头发", "发", "眼睛", "眼", "衣服", "的头发", "的眼睛", "的衣服", "瞳")
+NEAR_KINDS = ("subject", "outfit", "accessories", "action", "expression", "setting", "time_of_day",
+              "weather", "hair_style", "color")
+
+
+def _lead(text: str, out: list[_Item], start: int, a: int) -> str:
+    """The clause before `start` less the colours and measure words in front of the word
+    (穿红色的 -> 穿, 戴着一副 -> 戴)."""
+    pos = start
+    while pos > a:
+        prev = next((x for x in reversed(out) if x.end == pos), None)
+        if prev is not None and prev.kind in ("color", "shade", "length") and prev.start >= a:
+            pos = prev.start
+            continue
+        fill = next((w for w in LEAD_FILL + ("色",) if text.endswith(w, a, pos)), None)
+        if fill:
+            pos -= len(fill)
+            continue
+        break
+    return text[a:pos]
+
+
+def _supported(kind: str, text: str, out: list[_Item], start: int, end: int) -> bool:
+    """Whether the words around text[start:end] make a reading as a `kind` word likely."""
+    a, b = _clause_bounds(text, start)
+    lead = _lead(text, out, start, a)
+    after = text[end:b]
+    prev = next((x for x in reversed(out) if x.kind != "punct" and x.end <= start), None)
+    adjacent = prev is not None and prev.end == start and prev.start >= a
+    if lead.endswith(LEAD.get(kind, ())):
+        return True
+    if kind == "subject":
+        # 蓝发少女, 长发女孩: a hair or eye word right before a person word describes them
+        return adjacent and prev.kind in ("hair_noun", "hair_style", "eye_noun", "outfit")
+    if kind == "action":
+        # 女孩站在..., 少女在奔跑: a verb right after the figure
+        gap = text[prev.end:start] if prev is not None and prev.start >= a else None
+        return (prev is not None and prev.kind == "subject" and gap in ("", "在", "正在", "正", "一直")) \
+            or after.startswith(("着", "在"))
+    if kind == "hair_style":
+        rest = after[1:] if after.startswith("的") else after
+        return (adjacent and prev.kind == "color") or _starts_with_kind(rest, "subject")
+    if kind == "color":
+        return after.startswith(COLOR_NOUN_AFTER)
+    if kind == "setting":
+        return after.startswith(("里", "上", "边", "下"))
+    return False
+
+
+def _starts_with_kind(s: str, kind: str) -> bool:
+    table, longest = _index()
+    return any(table.get(s[:n], ("",))[0] == kind for n in range(min(longest, len(s)), 0, -1))
+
+
+def _near_sounds(text: str, items: list[_Item], table: dict) -> list[_Item]:
+    """Slips inside a syllable (dialog.syllables): characters no word claimed, with one-character
+    words beside them, read as the vocabulary word they sound nearly like. Longest span first;
+    exact syllables are the strongest evidence, context words (LEAD) stand in for the rest:
+
+    - every syllable the same and three or more of them (蝴蝶结 heard 糊叠节), or two with a
+      character in common: taken anywhere;
+    - one syllable off by a common confusion (阴花术下: yin for ying) with a character in
+      common: taken anywhere;
+    - one syllable off by more (射女: she for shao), or no character in common, or a grammar
+      character read as another (连一群, 中色): only where the words around say what it is.
+
+    A word of several characters is never broken up, and a real word is kept (the guard lists
+    in zh_pinyin.json)."""
+    def loose(x: _Item) -> bool:
+        # a colour and its noun (蓝发, 绿眼) hold on to each other: never half of another word
+        return len(x.text) == 1 and "\u4e00" <= x.text <= "\u9fff" and x.kind not in (
+            "count", "punct", "color", "hair_noun", "eye_noun", "length")
+
+    out: list[_Item] = []
+    k = 0
+    while k < len(items):
+        it = items[k]
+        if not loose(it):
+            out.append(it)
+            k += 1
+            continue
+        run_end = k
+        while run_end < len(items) and loose(items[run_end]) and items[run_end].start == \
+                items[k].start + (run_end - k):
+            run_end += 1
+        taken = None
+        for n in range(min(4, run_end - k), 0, -1):
+            span_items = items[k:k + n]
+            if not any(x.kind == "char" for x in span_items):
+                continue  # at least one character nothing explains
+            if n == 1 and it.kind != "char":
+                continue
+            start, end = it.start, it.start + n
+            span = text[start:end]
+            for cand in fuzzy.zh_near_words(span):
+                kind, value = table[cand.word]
+                if kind not in NEAR_KINDS:
+                    continue
+                if (kind, value) in {(x.kind, x.value) for x in span_items}:
+                    continue  # already read as that word: nothing to repair
+                if n == 1 and kind not in ("accessories", "outfit"):
+                    continue
+                if _near_accepted(cand, n, lambda: _supported(kind, text, out, start, end)):
+                    taken = _Item(kind, value, start, end, span)
+                    break
+            if taken:
+                break
+        if taken:
+            out.append(taken)
+            k += len(taken.text)
+        else:
+            out.append(it)
+            k += 1
+    return out
+
+
+def _near_accepted(cand, n: int, supported) -> bool:
+    if cand.grammar_changed:
+        return cand.cost <= syllables.NEAR_INITIAL_COST and supported()
+    if cand.cost == 0 and (cand.shared or n >= 3):
+        return True
+    if n >= 2 and cand.cost <= syllables.NEAR_INITIAL_COST and cand.shared:
+        return True
+    if n == 1:
+        return cand.cost <= syllables.NEAR_INITIAL_COST and supported()
+    return supported()
 
 
 _ASCII_WORD = re.compile(r"[a-z]+")
@@ -501,9 +646,11 @@ def _slot_word_negated(text: str, start: int, end: int) -> bool:
     return raw.endswith(negations) or before.endswith(negations) or after.startswith(NEG_AFTER)
 
 
-def analyse(text: str) -> Analysis:
+def analyse(text: str, near: bool = True) -> Analysis:
+    """`near=False` leaves out the repair of slips inside a syllable (dialog.syllables), so a
+    test can show that a sentence meant as said reads the same either way."""
     text = normalise(text)
-    items = _match(text)
+    items = _match(text, near)
     _gender_prefix(items)
     _glasses_heard_as_eyes(text, items)
     _bind_colors(text, items)

@@ -82,15 +82,16 @@ def regenerate_variants() -> int:
 
 
 def regenerate_pinyin() -> int:
-    """Readings of the GB2312 characters (the common simplified set) that share a toneless
-    reading with a vocabulary character; needs pypinyin (development only)."""
-    from pypinyin import Style, pinyin
+    """Readings of the GB2312 characters (the common simplified set) and of the vocabulary
+    words (as a phrase: 长发 is chang fa though 长 alone reads zhang), and the real words that
+    sound like vocabulary words; needs pypinyin (development only)."""
+    from pypinyin import Style, lazy_pinyin, pinyin
 
     def reading(ch: str) -> str:
         return pinyin(ch, style=Style.NORMAL)[0][0]
 
-    vocab_chars = {ch for key in lexicon.table("zh") for ch in key if "\u4e00" <= ch <= "\u9fff"}
-    vocab_readings = {reading(ch) for ch in vocab_chars}
+    vocab = lexicon.table("zh")
+    vocab_chars = {ch for key in vocab for ch in key if "\u4e00" <= ch <= "\u9fff"}
     common = set()
     for b1 in range(0xB0, 0xF8):
         for b2 in range(0xA1, 0xFF):
@@ -98,23 +99,52 @@ def regenerate_pinyin() -> int:
                 common.add(bytes([b1, b2]).decode("gb2312"))
             except UnicodeDecodeError:
                 continue
+    # Every common character: a near-sound slip (射 she for 少 shao) needs readings that no
+    # vocabulary character shares.
     table = {}
     for ch in sorted(common | vocab_chars):
         r = reading(ch)
-        if r.isalpha() and (ch in vocab_chars or r in vocab_readings):
+        if r.isalpha():
             table[ch] = r
+    words = {}
+    for key in vocab:
+        if all("\u4e00" <= ch <= "\u9fff" for ch in key):
+            said = lazy_pinyin(key, style=Style.NORMAL)
+            if len(said) == len(key) and all(r.isalpha() for r in said) and \
+                    said != [table.get(ch) for ch in key]:
+                words[key] = " ".join(said)
     # Real words (pypinyin's phrase list) that sound like a vocabulary word are kept as said.
     from pypinyin import phrases_dict
 
-    vocab = lexicon.table("zh")
     index = fuzzy.zh_sound_index(table)
-    candidates = set(phrases_dict.phrases_dict) | _common_zh_words()
+    candidates = set(phrases_dict.phrases_dict) | _common_zh_words() | _previous_real_words()
     real = sorted(w for w in candidates
                   if 2 <= len(w) <= 4 and w not in vocab and fuzzy.soundalike_in(w, table, index))
+    by_length: dict[int, list] = {}
+    for key in vocab:
+        sound = tuple(words[key].split()) if key in words else fuzzy._sound(key, table)
+        if sound and 1 <= len(key) <= 4:
+            by_length.setdefault(len(key), []).append((key, sound))
+    near_real = sorted(
+        w for w in candidates - set(real)
+        if 2 <= len(w) <= 4 and w not in vocab and (sound := fuzzy._sound(w, table))
+        and fuzzy.near_words_in(w, sound, by_length.get(len(w), ())))
     with open(fuzzy.PINYIN_PATH, "w", encoding="utf-8") as f:
-        json.dump({"readings": table, "real_words": real}, f, ensure_ascii=False,
-                  separators=(",", ":"))
+        json.dump({"readings": table, "word_readings": words, "real_words": real,
+                   "near_real_words": near_real}, f, ensure_ascii=False, separators=(",", ":"))
+    print(f"{len(words)} word readings, {len(real)} real words, {len(near_real)} near real words")
     return len(table)
+
+
+def _previous_real_words() -> set[str]:
+    """The real words the tables already list: a regeneration without jieba keeps the ones an
+    earlier run with it found."""
+    try:
+        with open(fuzzy.PINYIN_PATH, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return set()
+    return set(data.get("real_words", ())) | set(data.get("near_real_words", ()))
 
 
 def _common_zh_words(min_freq: int = 50) -> set[str]:
