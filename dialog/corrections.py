@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from dialog import attributes as attrs
-from dialog import figure_edit
+from dialog import figure_edit, fuzzy, syllables
 from dialog.mentions import COLOR_SLOTS, WEAK_SUBJECT_WORDS, Analysis
 from dialog.parse import analyse, effective_lang
 
@@ -277,6 +278,8 @@ def _markers_zh(text: str, analysis: Analysis) -> _Markers:
                 if stands:
                     word = w
                     break
+        if word is None and m.affirm is None:
+            word = _answer_heard_before_correction(s, i)
         if word is None:
             content_start = i
             break
@@ -416,6 +419,11 @@ def interpret(text: str, current: dict, lang: str = "auto", state: str = "confir
     if m.said:
         # "I'm happy with that" is a yes, not a smiling face
         analysis.mentions = [x for x in analysis.mentions if x.pos not in m.said]
+    if state != "idle" and current and m.affirm is None and not (m.cancel or m.restart) \
+            and not analysis.mentions:
+        # A reply to "shall I draw it?" that names nothing: a yes or no the recogniser
+        # misspelt (推动 for 对的, "Sound good." for "sounds good") is still that answer.
+        m.affirm = affirm_by_sound(text, lang)
     positive = [x for x in analysis.mentions if not x.negated]
 
     if state == "idle" or not current:
@@ -452,6 +460,70 @@ def interpret(text: str, current: dict, lang: str = "auto", state: str = "confir
         # changes nothing, so the dialog asks again rather than drawing or giving up.
         return Reply("correct", current, [], lang, m.affirm)
     return Reply(_bare_intent(m), current, [], lang, m.affirm)
+
+
+# By sound, a yes or no must be this near (mean cost per syllable, dialog.syllables) and this
+# much nearer than the other answer; anything less sure is asked again.
+SOUND_MAX_MEAN = 0.55
+SOUND_MARGIN = 0.5
+
+
+@lru_cache(maxsize=1)
+def _zh_answer_sounds() -> tuple[tuple, tuple, frozenset]:
+    def sounds(words):
+        out = {fuzzy.zh_sounds(w) for w in words if not w.isascii()}
+        return tuple(sorted(x for x in out if x))
+    particles = frozenset(fuzzy.zh_readings().get(ch) for ch in ZH_PARTICLES) - {None}
+    return sounds(ZH_YES), sounds(ZH_NO), particles
+
+
+def _answer_heard_before_correction(s: str, i: int) -> str | None:
+    """不断是男孩子 is 不对, 是男孩子: a two-character yes or no word misheard in its second
+    syllable, right before 是 or a pause, opens a correction. The word found, or None."""
+    from dialog.parse_zh import PUNCT
+
+    span = s[i:i + 2]
+    after = s[i + 2:i + 3]
+    if len(span) < 2 or not after or not (after == "是" or after in PUNCT):
+        return None
+    heard = fuzzy.zh_sounds(span)
+    best = None
+    for w in ZH_STRONG:
+        sound = fuzzy.zh_sounds(w) if len(w) == 2 else None
+        if heard and sound and heard[0] == sound[0] and span[0] == w[0]:
+            cost = syllables.word_cost(heard, sound)
+            if cost <= 0.7 and (best is None or cost < best[0]):
+                best = (cost, w)
+    return best[1] if best else None
+
+
+def affirm_by_sound(text: str, lang: str) -> bool | None:
+    """True or False when the whole reply sounds like a yes or a no and clearly not the other
+    (行话吧 is 行, 画吧; "yeah shure" is "yeah sure"), else None."""
+    if lang == "zh":
+        from dialog.parse_zh import PUNCT, normalise
+
+        s = "".join(ch for ch in normalise(text) if ch not in PUNCT and not ch.isspace())
+        heard = fuzzy.zh_sounds(s) if s else None
+        if not heard or len(heard) > 6:
+            return None
+        yes, no, particles = _zh_answer_sounds()
+        costs = {True: fuzzy.phrase_sound_cost(heard, yes, particles),
+                 False: fuzzy.phrase_sound_cost(heard, no, particles)}
+        limit = 0.0 if len(heard) == 1 else SOUND_MAX_MEAN * len(heard)
+    else:
+        from dialog.parse_en import tokenize
+
+        said = " ".join(t for t in tokenize(text) if t not in ",.;!?:")
+        limit = fuzzy.max_edits(said.replace(" ", ""))
+        if not limit or len(said.split()) > 4:
+            return None
+        costs = {answer: min(fuzzy.distance(said, " ".join(p), limit) for p in phrases)
+                 for answer, phrases in ((True, EN_YES), (False, EN_NO))}
+    best = min(costs, key=costs.get)
+    if costs[best] <= limit and costs[not best] >= costs[best] + (SOUND_MARGIN if lang == "zh" else 1):
+        return best
+    return None
 
 
 def _sanitise(record) -> dict:

@@ -642,7 +642,9 @@ def _replacements(items: list[_Item]) -> None:
 
 AGE_BEFORE = {"is", "aged", "age", "turned", "turning", "was", "im", "hes", "shes", "theyre", "am"}
 AGE_UNITS = {"year", "years", "yr", "yrs", "month", "months", "week", "weeks", "day", "days"}
-MISHEARD_COUNTS = {"to": 2, "too": 2, "for": 4}
+# Numbers heard as words that sound alike: "to"/"for" homophones, "three" with its th heard
+# as f or t ("free cats", "tree dogs").
+MISHEARD_COUNTS = {"to": 2, "too": 2, "for": 4, "free": 3, "tree": 3}
 COUNT_LEADS = {"draw", "paint", "sketch", "make", "show", "want", "me", "generate", "create",
                "picture", "uh", "um", "so", "okay", "ok", "please", "just", "of", "need", "wanna"}
 

@@ -595,8 +595,23 @@ def _glasses_heard_as_eyes(text: str, items: list[_Item]) -> None:
         if it.kind == "eye_noun" and it.text == "眼睛":
             a, _ = _clause_bounds(text, it.start)
             before = _strip_end(text[a:it.start], ("着", "一副", "副", "了", "个", "上"))
-            if before.endswith(("戴", "带", "配", "摘", "去掉", "拿掉", "摘掉", "不要", "没戴", "不戴", "加")):
+            if before.endswith(("戴", "带", "配", "摘", "去掉", "拿掉", "摘掉", "不要", "没戴", "不戴", "加")) \
+                    or _sounds_like_wearing(text[a:it.start]):
                 it.kind, it.value = "accessories", "glasses"
+
+
+# 戴/加 with their measure words, by sound: 给他家衣服眼睛 is 给她加一副眼镜 (jia yi fu).
+_WEARING_SOUNDS = tuple(tuple(p.split()) for p in (
+    "dai yi fu", "jia yi fu", "dai zhe yi fu", "dai shang yi fu", "jia shang yi fu", "pei yi fu",
+    "dai fu", "jia fu", "dai zhe", "dai shang", "jia shang", "dai le", "jia le"))
+
+
+def _sounds_like_wearing(before: str) -> bool:
+    for sound in _WEARING_SOUNDS:
+        tail = before[-len(sound):]
+        if len(tail) == len(sound) and fuzzy.zh_sounds(tail) == sound:
+            return True
+    return False
 
 
 def _replacements(text: str, items: list[_Item]) -> None:
