@@ -221,6 +221,7 @@ class NearWord:
     exact: int             # syllables said exactly
     shared: int            # characters in common, grammar characters aside
     grammar_changed: bool  # a grammar character (一, 在, 中) would be read as another
+    content_exact: int = 0  # syllables said exactly on characters other than grammar ones
 
 
 def zh_sounds(span: str) -> tuple[str, ...] | None:
@@ -265,7 +266,8 @@ def near_words_in(span: str, sound: tuple[str, ...], words, max_cost: float = 0.
             continue
         shared = sum(a == b and a not in ZH_FUNCTION_CHARS for a, b in zip(span, word))
         grammar = any(a != b and a in ZH_FUNCTION_CHARS for a, b in zip(span, word))
-        found.append(NearWord(word, cost, exact, shared, grammar))
+        content = sum(a == b and ch not in ZH_FUNCTION_CHARS for a, b, ch in zip(sound, wsound, span))
+        found.append(NearWord(word, cost, exact, shared, grammar, content))
     # Ties go to the schema's own words, the ones people say most (射女: 少女, not 熟女).
     found.sort(key=lambda w: (w.cost, w.word not in _starter_words(), -w.shared, w.word))
     return tuple(found)

@@ -295,7 +295,7 @@ def _near_sounds(text: str, items: list[_Item], table: dict) -> list[_Item]:
     def loose(x: _Item) -> bool:
         # a colour and its noun (蓝发, 绿眼) hold on to each other: never half of another word
         return len(x.text) == 1 and "\u4e00" <= x.text <= "\u9fff" and x.kind not in (
-            "count", "punct", "color", "hair_noun", "eye_noun", "length")
+            "count", "punct", "color", "hair_noun", "eye_noun", "length", "thing")  # 窗边 stays
 
     out: list[_Item] = []
     k = 0
@@ -326,7 +326,7 @@ def _near_sounds(text: str, items: list[_Item], table: dict) -> list[_Item]:
                     continue  # already read as that word: nothing to repair
                 if n == 1 and kind not in ("accessories", "outfit"):
                     continue
-                if _near_accepted(cand, n, lambda: _supported(kind, text, out, start, end)):
+                if _near_accepted(cand, n, kind, lambda: _supported(kind, text, out, start, end)):
                     taken = _Item(kind, value, start, end, span)
                     break
             if taken:
@@ -340,16 +340,27 @@ def _near_sounds(text: str, items: list[_Item], table: dict) -> list[_Item]:
     return out
 
 
-def _near_accepted(cand, n: int, supported) -> bool:
+def _near_accepted(cand, n: int, kind: str, supported) -> bool:
+    near = syllables.NEAR_INITIAL_COST
     if cand.grammar_changed:
-        return cand.cost <= syllables.NEAR_INITIAL_COST and supported()
+        # 连一群 is 连衣裙 after 穿, but 个可 is no 哥哥: the rest must be said right
+        return cand.cost <= near and (cand.shared or cand.content_exact) and supported()
     if cand.cost == 0 and (cand.shared or n >= 3):
         return True
-    if n >= 2 and cand.cost <= syllables.NEAR_INITIAL_COST and cand.shared:
+    if n >= 2 and cand.cost <= near and cand.shared:
         return True
     if n == 1:
-        return cand.cost <= syllables.NEAR_INITIAL_COST and supported()
-    return supported()
+        return cand.cost <= near and supported()
+    if not supported():
+        return False
+    if not cand.shared:
+        # Only grammar in common (戴着 is no 蹲着, 在爬 no 在跑): the same sounds, or a near
+        # slip beside a syllable said right on a content character (常犯: 长发).
+        return cand.cost == 0 or (cand.content_exact and cand.cost <= syllables.ONE_OFF_FINAL_COST)
+    if cand.cost <= syllables.ONE_OFF_FINAL_COST:
+        return True
+    # Two unrelated vowels (射女: 少女) only for a person word with its other half said right.
+    return kind == "subject"
 
 
 _ASCII_WORD = re.compile(r"[a-z]+")
