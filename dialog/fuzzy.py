@@ -290,19 +290,29 @@ def zh_near_real_words() -> frozenset[str]:
 
 
 def phrase_sound_cost(heard: tuple[str, ...], phrases: tuple[tuple[str, ...], ...],
-                      skippable: frozenset[str] = frozenset()) -> float:
+                      skippable: frozenset[str] = frozenset(), max_mean: float = 0.55) -> float:
     """The cheapest way to hear `heard` as a run of the given phrases (by their syllables),
-    syllables in `skippable` (sentence-final particles) free after a phrase: 行话吧 as 行 + 画吧."""
+    syllables in `skippable` (sentence-final particles) free after a phrase: 行话吧 as 行 + 画吧.
+    At most one phrase may be heard inexactly, by at most `max_mean` a syllable and never a
+    one-syllable one: 等一下 is no 同意 + 行."""
+    inf = float("inf")
     n = len(heard)
-    best = [float("inf")] * (n + 1)
-    best[0] = 0.0
+    best = [[inf, inf] for _ in range(n + 1)]  # [syllables covered][inexact phrases used]
+    best[0][0] = 0.0
     for i in range(n):
-        if best[i] == float("inf"):
-            continue
-        if i and heard[i] in skippable:
-            best[i + 1] = min(best[i + 1], best[i])
-        for p in phrases:
-            j = i + len(p)
-            if j <= n:
-                best[j] = min(best[j], best[i] + syllables.word_cost(heard[i:j], p))
-    return best[n]
+        for used in (0, 1):
+            here = best[i][used]
+            if here == inf:
+                continue
+            if i and heard[i] in skippable:
+                best[i + 1][used] = min(best[i + 1][used], here)
+            for p in phrases:
+                j = i + len(p)
+                if j > n:
+                    continue
+                cost = syllables.word_cost(heard[i:j], p)
+                if cost == 0:
+                    best[j][used] = min(best[j][used], here)
+                elif not used and len(p) > 1 and cost <= max_mean * len(p):
+                    best[j][1] = min(best[j][1], here + cost)
+    return min(best[n])
