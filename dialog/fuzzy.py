@@ -15,6 +15,12 @@ reading of each common character (from pypinyin) so that characters no word clai
 matched to a vocabulary word by sound (兰色 -> 蓝色, 森淋 -> 森林), plus the real words that
 sound like vocabulary words (大学 like 大雪) and must stay as said. Regeneration needs OpenCC,
 pypinyin and the Whisper tokenizer (dialog/regenerate.py); the runtime needs none of them.
+
+Near sounds (zh_near_words): a slip inside a syllable (射女 for 少女, 阴花术 for 樱花树) scored
+by dialog.syllables over the vocabulary words of as many syllables, at most one syllable off;
+the parser decides with the words around whether to take one (parse_zh._near_sounds).
+`near_real_words` lists the real words (pypinyin's phrase list) one slip from a vocabulary
+word, kept as said (发射 is no 法师).
 """
 
 from __future__ import annotations
