@@ -59,12 +59,14 @@ VOICES: dict[str, VoiceInfo] = {
 }
 
 
-def load_voice(lang: str, threads: int = 2) -> Voice:
-    """The natural voice for `lang`, loaded and warm. Heavy imports happen here, not at import."""
+def load_voice(lang: str, threads: int = 2, settings: dict | None = None) -> Voice:
+    """The natural voice for `lang`, loaded and warm. Heavy imports happen here, not at import.
+    `settings` is voices/<lang>.toml [voice] (None: the voice's own defaults)."""
+    settings = settings or {}
     if lang == "en":
         from assistant.speech.piper_voice import PiperEnglishVoice
 
-        return PiperEnglishVoice(threads=threads)
+        return PiperEnglishVoice(threads=threads, length_scale=settings.get("length_scale"))
     if lang == "zh":
         try:
             from assistant.speech.mandarin import MandarinVoice
