@@ -149,8 +149,14 @@ class AsrConfig:
 
 @dataclass
 class TtsConfig:
-    # "espeak" drives espeak-ng directly, "pyttsx3" goes through pyttsx3's espeak driver.
-    engine: str = _one_of("espeak", "pyttsx3")
+    # "natural": each language's neural voice (Piper for English, the Mandarin FastSpeech2 port),
+    # falling back to espeak-ng for a language whose voice cannot load. "espeak" drives espeak-ng
+    # directly, "pyttsx3" goes through pyttsx3's espeak driver.
+    engine: str = _one_of("natural", "espeak", "pyttsx3")
+    # CPU threads for each natural voice. The first clause is synthesised after recognition has
+    # finished, so both cores help the reply start sooner; 1 leaves a core to the recogniser
+    # where barge-in keeps it listening while a reply is synthesised (bench/bench_tts.py).
+    threads: int = _num(2, 1, 64)
     # The microphone is ignored while speaking plus this tail, so the assistant never hears itself.
     tail_s: float = _num(0.5, 0.0, 10.0)
     # Speech while the assistant talks stops the reply. The microphone then stays open during

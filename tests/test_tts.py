@@ -1,4 +1,5 @@
-"""Spoken replies: real espeak-ng (program and pyttsx3 driver) audio, checked by ear via whisper."""
+"""Spoken replies: real espeak-ng (program and pyttsx3 driver) and natural-voice audio, checked by
+ear via whisper (the natural voices' own checks: tests/test_natural_voice.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import pytest
 from assistant.audio.wav import load_for_pipeline, read_wav
 from assistant.config import Config
 from assistant.events import EventBus, Recorder
-from assistant.speech.tts import EspeakSpeaker, Pyttsx3Speaker, SpeechOutputError, create_speaker
+from assistant.speech.natural import voice_problem
+from assistant.speech.tts import (EspeakSpeaker, NaturalSpeaker, Pyttsx3Speaker, SpeechOutputError,
+                                  create_speaker)
 from tests.audio_fixtures import artifact_dir, speech_extent
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
@@ -41,15 +44,20 @@ def _check_speech(path, words: int, wpm: int):
     assert last - first > 0.5 * expected
 
 
-@pytest.mark.parametrize("kind", [EspeakSpeaker, Pyttsx3Speaker], ids=["espeak", "pyttsx3"])
+_NATURAL = pytest.param(NaturalSpeaker, marks=pytest.mark.skipif(voice_problem("en") is not None,
+                                                                  reason="the Piper English voice is not installed"))
+
+
+@pytest.mark.parametrize("kind", [EspeakSpeaker, Pyttsx3Speaker, _NATURAL], ids=["espeak", "pyttsx3", "natural"])
 def test_both_languages_give_numbered_non_silent_wavs_and_say_events(kind):
     speaker, recorder, out = _speaker(kind, kind.engine)
     en = speaker.say(EN_CONFIRM, "en")
     zh = speaker.say(ZH_CONFIRM, "zh")
+    speaker.close()
     assert en == str(out / "001-en.wav") and zh == str(out / "002-zh.wav")
     _check_speech(en, words=11, wpm=165)
     _check_speech(zh, words=9, wpm=150)  # about two characters a "word" at espeak's Mandarin pace
-    says = recorder.of_type("say")
+    says = recorder.of_type("say")  # (a natural voice that could not load adds an `error` notice)
     assert [(e["text"], e["lang"], e["audio_path"]) for e in says] == [
         (EN_CONFIRM, "en", en), (ZH_CONFIRM, "zh", zh)]
 

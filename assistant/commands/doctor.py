@@ -2,7 +2,8 @@
 
 One line per check: OK, WARN (works, but worse) or MISSING (that part cannot work). The exit
 status is 0 only when the daemon can run: a microphone, a speech model and espeak-ng with an
-English voice. Checks are cheap: no model is loaded, only paths, device lists and versions.
+English voice. Checks are cheap: no model is loaded, only paths, device lists and versions (the
+natural voices: their packages and files, with their licences).
 """
 
 from __future__ import annotations
@@ -109,6 +110,26 @@ def check_espeak(config) -> list[Check]:
     else:
         results.append(Check(WARN, "espeak voice zh", "no cmn-latn-pinyin voice: Chinese replies cannot be spoken",
                              fix))
+    return results
+
+
+def check_voices(config) -> list[Check]:
+    """Each natural voice: whether its packages and files are there (nothing is loaded), and its
+    licence. A missing one is a WARN: that language is spoken by espeak-ng instead."""
+    from assistant.speech.natural import VOICES, voice_problem
+
+    results = []
+    used = config.tts.engine == "natural"
+    for lang, info in VOICES.items():
+        licence = info.licence if info.commercial else f"NON-COMMERCIAL: {info.licence}"
+        name = f"natural voice {lang}"
+        problem = voice_problem(lang)
+        if problem is None:
+            note = "" if used else f"; not used ([tts] engine = \"{config.tts.engine}\")"
+            results.append(Check(OK, name, f"{info.name}, {info.sample_rate} Hz{note}; licence: {licence}"))
+        else:
+            fallback = "so espeak-ng speaks these replies" if used else "not used anyway"
+            results.append(Check(WARN, name, f"{problem.problem} ({fallback}); licence: {licence}", problem.fix))
     return results
 
 
@@ -304,7 +325,7 @@ def check_render(config) -> list[Check]:
     return results
 
 
-CHECKS = (check_audio, check_espeak, check_speech_model, check_weights, check_torch, check_disk, check_display,
+CHECKS = (check_audio, check_espeak, check_voices, check_speech_model, check_weights, check_torch, check_disk, check_display,
           check_render)
 
 

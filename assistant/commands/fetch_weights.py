@@ -37,6 +37,21 @@ def list_models(models: list[registry.Model], wdir: Path, out=None) -> None:
         print(f"{m.name + mark:<{width}}  {m.kind:<14}  {'~' + _size(m.size_mb):>8}  {_state(m, wdir):<9}  {licence}",
               file=out)
     print(f"(* = installed by 'fetch-weights' without names; weights folder: {wdir})", file=out)
+    list_voices(out)
+
+
+def list_voices(out=None) -> None:
+    """The natural reply voices: they come with Python packages (`make setup`), not from the
+    weights folder, but their licences belong beside the models'."""
+    from assistant.speech.natural import VOICES, voice_problem
+
+    out = out or sys.stdout
+    print("\nREPLY VOICES (installed by 'make setup' with their Python packages, not by fetch-weights):", file=out)
+    width = max(len(v.name) for v in VOICES.values()) + 1
+    for lang, info in VOICES.items():
+        licence = info.licence if info.commercial else f"NON-COMMERCIAL: {info.licence}"
+        state = "installed" if voice_problem(lang) is None else "missing"
+        print(f"  {lang:<3} {info.name:<{width}} {info.package:<31} {state:<9}  {licence}", file=out)
 
 
 def _select(models: list[registry.Model], names: list[str]) -> list[registry.Model]:

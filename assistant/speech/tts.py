@@ -1,17 +1,25 @@
-"""Spoken replies: text to espeak-ng speech, written as numbered WAV files or played live.
+"""Spoken replies: text to speech, written as numbered WAV files or played live.
 
 A speaker is what the dialog calls: `say(text, lang) -> audio_path | None`. It emits the `say`
 event itself at the moment the reply starts (the WAV is written, or its first sample is handed
-to the output device), because only it knows that moment and the file. Two engines:
+to the output device), because only it knows that moment and the file. The speaker does events,
+files and playback; the sound comes from a voice per language (natural.Voice: `info`,
+`synthesize(text) -> float32 samples at info.sample_rate`, `close()`). Three engines
+([tts] engine):
 
-- `EspeakSpeaker` runs the espeak-ng program (one short subprocess a reply; fast and robust).
+- `NaturalSpeaker` ("natural", the default): each language's neural voice (natural.load_voice),
+  loaded once in the background when the speaker is made and kept warm; a language whose voice
+  cannot load is spoken by espeak-ng, and the first reply in it says so once (an `error` event
+  and a stderr line with the fix).
+- `EspeakSpeaker` runs the espeak-ng program (`EspeakVoice`: one short subprocess a clause).
 - `Pyttsx3Speaker` goes through pyttsx3's espeak driver (libespeak-ng in process).
 
 Live replies are played without blocking the caller; a second reply waits for the first to end.
 A reply starts with its first clause: that is synthesised alone and starts playing while the
 rest is synthesised, so the person hears the answer after one clause's synthesis, not the whole
-reply's. WAV output stays one file a reply (the clauses joined), with one `say` event as before;
-`add_first_audio_listener` tells when the first clause's samples exist (bench/bench_latency.py).
+reply's. WAV output stays one file a reply (the clauses joined, at the voice's own rate), with one
+`say` event as before; `add_first_audio_listener` tells when the first clause's samples exist
+(bench/bench_latency.py, bench/bench_tts.py).
 Before a live reply starts, each `on_speaking(until_monotonic)` listener hears how long the
 microphone must be ignored (reply plus config.tts.tail_s), so the assistant never hears itself;
 `stop()` cuts a reply short when the person talks over it (barge-in).
@@ -23,6 +31,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -36,6 +45,7 @@ from assistant.config import Config
 from assistant.errors import UserError
 from assistant.events import EventBus
 from assistant.atomic import create_temp
+from assistant.speech.natural import Voice, VoiceInfo, VoiceUnavailable, load_voice
 from dialog import events as ev
 
 SpeakingListener = Callable[[float], None]
@@ -67,7 +77,7 @@ def voice_for(lang: str) -> dict:
 
 
 class Speaker:
-    """What both engines share: numbering, the `say` event, live playback and muting."""
+    """What every engine shares: numbering, the `say` event, live playback and muting."""
 
     engine = "?"
 
@@ -144,22 +154,16 @@ class Speaker:
         if self._player is not None:
             self._player.close()
 
-    # -- engines ---------------------------------------------------------------------------
+    # -- voices ----------------------------------------------------------------------------
 
-    def synthesize(self, text: str, lang: str, path: Path) -> None:
-        """Write `text` spoken in `lang` to the WAV file `path`."""
+    def voice(self, lang: str) -> Voice:
+        """The voice that speaks `lang` (a known language), ready to synthesise."""
         raise NotImplementedError
 
     def synthesize_samples(self, text: str, lang: str) -> tuple[np.ndarray, int]:
         """`text` spoken in `lang` as float32 mono samples and their rate."""
-        from assistant.audio.wav import read_wav
-
-        with tempfile.TemporaryDirectory(prefix="anime-tts-") as tmp:
-            path = Path(tmp) / "say.wav"
-            self.synthesize(text, self._lang(lang), path)
-            return read_wav(path)
-
-    # -- internals -------------------------------------------------------------------------
+        voice = self.voice(self._lang(lang))
+        return voice.synthesize(text), voice.info.sample_rate
 
     def _lang(self, lang: str | None) -> str:
         if lang in voices.LANGUAGES:
@@ -184,8 +188,11 @@ class Speaker:
                 if rest:
                     self._synthesize_joined(head, rest, lang, tmp)
                 else:
-                    self.synthesize(text, lang, tmp)
+                    from assistant.audio.wav import write_wav
+
+                    samples, rate = self.synthesize_samples(text, lang)
                     self._notify_first_audio()
+                    write_wav(tmp, samples, rate)
                 path = self._publish(tmp, lang)
             finally:
                 if tmp.exists():
@@ -287,28 +294,19 @@ class Speaker:
         """The reply's later clauses: synthesised while the first plays, then played after it."""
         try:
             samples, rate = self.synthesize_samples(rest, lang)
-        except SpeechOutputError as exc:
+        except UserError as exc:  # SpeechOutputError, or a natural voice that failed
             self._bus.emit(ev.Error(stage="speak", message=exc.line()))
             return
         if not cancel.is_set():
             self._start(samples, rate, first=False)
 
 
-class EspeakSpeaker(Speaker):
-    """espeak-ng as a program: `espeak-ng -v VOICE -s RATE -p PITCH -w FILE`, text on stdin."""
 
-    engine = "espeak"
 
-    def __init__(self, config: Config, bus: EventBus, out_dir=None, on_speaking=None):
-        if shutil.which("espeak-ng") is None:
-            raise SpeechOutputError("espeak-ng is not installed, so the assistant cannot speak",
-                                    "install it: sudo apt install espeak-ng")
-        super().__init__(config, bus, out_dir, on_speaking)
+# -- espeak-ng as voices -------------------------------------------------------------------------
 
-    def synthesize(self, text: str, lang: str, path: Path) -> None:
-        v = voice_for(lang)
-        espeak_to_wav(text, path, v["voice"], v["rate"], v["pitch"],
-                      fix=f"check [voice] espeak_voice in voices/{lang}.toml against `espeak-ng --voices`")
+ESPEAK_RATE = 22050  # what espeak-ng writes with -w
+ESPEAK_LICENCE = "espeak-ng: GPL-3.0-or-later"
 
 
 def espeak_to_wav(text: str, path, voice: str, rate: int = 165, pitch: int = 50, fix: str = "") -> Path:
@@ -329,14 +327,50 @@ def espeak_to_wav(text: str, path, voice: str, rate: int = 165, pitch: int = 50,
     return path
 
 
-class Pyttsx3Speaker(Speaker):
+def _samples_of(path: Path, want_rate: int) -> np.ndarray:
+    from assistant.audio.wav import read_wav, resample
+
+    samples, rate = read_wav(path)
+    return samples if rate == want_rate else resample(samples, rate, want_rate)
+
+
+class EspeakVoice:
+    """espeak-ng as a program, one subprocess a clause. The settings are read from
+    voices/<lang>.toml at each call, so an edited file is heard on the next reply."""
+
+    def __init__(self, lang: str):
+        self._lang = lang
+        self.info = VoiceInfo(lang, f"espeak-ng {voice_for(lang)['voice']}", "espeak-ng (system package)",
+                              ESPEAK_LICENCE, ESPEAK_RATE)
+
+    def synthesize(self, text: str) -> np.ndarray:
+        v = voice_for(self._lang)
+        with tempfile.TemporaryDirectory(prefix="anime-tts-") as tmp:
+            path = espeak_to_wav(text, Path(tmp) / "say.wav", v["voice"], v["rate"], v["pitch"],
+                                 fix=f"check [voice] espeak_voice in voices/{self._lang}.toml against "
+                                     "`espeak-ng --voices`")
+            return _samples_of(path, self.info.sample_rate)
+
+    def close(self) -> None:
+        pass
+
+
+class Pyttsx3Voice:
     """pyttsx3's espeak driver. Its engine is one per process and not thread-safe: one lock."""
 
-    engine = "pyttsx3"
     _engine_lock = threading.Lock()
+    _engine = None
 
-    def __init__(self, config: Config, bus: EventBus, out_dir=None, on_speaking=None):
-        super().__init__(config, bus, out_dir, on_speaking)
+    def __init__(self, lang: str):
+        self._lang = lang
+        self.info = VoiceInfo(lang, f"pyttsx3 espeak {voice_for(lang)['voice']}", "pyttsx3 + libespeak-ng1",
+                              "pyttsx3: MPL-2.0; " + ESPEAK_LICENCE, ESPEAK_RATE)
+        with self._engine_lock:
+            if Pyttsx3Voice._engine is None:
+                Pyttsx3Voice._engine = self._init_engine()
+
+    @staticmethod
+    def _init_engine():
         try:
             import pyttsx3
             from pyttsx3.drivers import espeak as driver
@@ -347,27 +381,150 @@ class Pyttsx3Speaker(Speaker):
         # The driver prints "Audio saved to ..." on stdout after each file, which would corrupt
         # `--json` output; silence that print in the driver's module only.
         driver.print = lambda *args, **kwargs: None
-        with self._engine_lock:
-            self._engine = pyttsx3.init("espeak")
+        return pyttsx3.init("espeak")
 
-    def synthesize(self, text: str, lang: str, path: Path) -> None:
-        v = voice_for(lang)
-        with self._engine_lock:
+    def synthesize(self, text: str) -> np.ndarray:
+        v = voice_for(self._lang)
+        with tempfile.TemporaryDirectory(prefix="anime-tts-") as tmp:
+            path = Path(tmp) / "say.wav"
+            with self._engine_lock:
+                engine = Pyttsx3Voice._engine
+                try:
+                    engine.setProperty("voice", v["voice"])
+                    engine.setProperty("rate", v["rate"])
+                    engine.setProperty("pitch", v["pitch"])
+                    engine.save_to_file(text, str(path))
+                    engine.runAndWait()
+                except (ValueError, RuntimeError) as exc:
+                    raise SpeechOutputError(f"pyttsx3 failed with voice {v['voice']!r} ({exc})",
+                                            f"check [voice] espeak_voice in voices/{self._lang}.toml") from None
+            if not path.exists() or path.stat().st_size == 0:
+                raise SpeechOutputError("pyttsx3 wrote no audio", "set [tts] engine = \"espeak\"")
+            return _samples_of(path, self.info.sample_rate)
+
+    def close(self) -> None:
+        pass
+
+
+# -- the engines ---------------------------------------------------------------------------------
+
+class EspeakSpeaker(Speaker):
+    """espeak-ng as a program: `espeak-ng -v VOICE -s RATE -p PITCH -w FILE`, text on stdin."""
+
+    engine = "espeak"
+
+    def __init__(self, config: Config, bus: EventBus, out_dir=None, on_speaking=None):
+        if shutil.which("espeak-ng") is None:
+            raise SpeechOutputError("espeak-ng is not installed, so the assistant cannot speak",
+                                    "install it: sudo apt install espeak-ng")
+        super().__init__(config, bus, out_dir, on_speaking)
+        self._voices = {lang: EspeakVoice(lang) for lang in voices.LANGUAGES}
+
+    def voice(self, lang: str) -> Voice:
+        return self._voices[lang]
+
+
+class Pyttsx3Speaker(Speaker):
+    engine = "pyttsx3"
+
+    def __init__(self, config: Config, bus: EventBus, out_dir=None, on_speaking=None):
+        super().__init__(config, bus, out_dir, on_speaking)
+        self._voices = {lang: Pyttsx3Voice(lang) for lang in voices.LANGUAGES}
+
+    def voice(self, lang: str) -> Voice:
+        return self._voices[lang]
+
+
+class NaturalSpeaker(Speaker):
+    """Each language's natural voice, loaded once and kept warm for the process.
+
+    Loading takes about a second a voice (onnxruntime session, model file), far longer than the
+    first clause takes to synthesise, so every language's voice starts loading in a background
+    thread when the speaker is made (the configured language first): the first reply then finds
+    its voice warm, and start-up does not wait. A reply that comes before its voice has loaded
+    waits for that load only. A voice that cannot load leaves its language to espeak-ng.
+    """
+
+    engine = "natural"
+
+    def __init__(self, config: Config, bus: EventBus, out_dir=None, on_speaking=None, warm: bool = True):
+        super().__init__(config, bus, out_dir, on_speaking)
+        self._voices: dict[str, Voice] = {}
+        self._unavailable: dict[str, VoiceUnavailable] = {}
+        self._reported: set[str] = set()
+        self._load_locks = {lang: threading.Lock() for lang in voices.LANGUAGES}
+        self._closed = False
+        self._warming: threading.Thread | None = None
+        if warm:
+            first = config.general.language
+            order = sorted(voices.LANGUAGES, key=lambda lang: lang != first)
+            self._warming = threading.Thread(target=self._warm, args=(order,), name="tts-warm", daemon=True)
+            self._warming.start()
+
+    def voice(self, lang: str) -> Voice:
+        voice = self._load(lang)
+        if lang in self._unavailable and lang not in self._reported:
+            self._reported.add(lang)
+            exc = self._unavailable[lang]
+            message = f"{exc.problem}, so {lang} replies are spoken by espeak-ng instead — fix: {exc.fix}"
+            print(f"warning: {message}", file=sys.stderr, flush=True)
+            self._bus.emit(ev.Error(stage="speak", message=message))
+        return voice
+
+    def fallbacks(self) -> dict[str, str]:
+        """Languages spoken by espeak-ng instead of their natural voice, with the reason."""
+        return {lang: exc.line() for lang, exc in self._unavailable.items()}
+
+    def wait_warm(self, timeout: float | None = None) -> bool:
+        """Block until the background load has finished (benchmarks, tests)."""
+        if self._warming is not None:
+            self._warming.join(timeout)
+            return not self._warming.is_alive()
+        return True
+
+    def close(self) -> None:
+        super().close()
+        self._closed = True
+        for lang, lock in self._load_locks.items():
+            # A load still running closes its own voice when it finds the speaker closed.
+            if lock.acquire(blocking=False):
+                try:
+                    voice = self._voices.pop(lang, None)
+                    if voice is not None:
+                        voice.close()
+                finally:
+                    lock.release()
+
+    def _warm(self, order) -> None:
+        for lang in order:
+            if self._closed:
+                return
             try:
-                self._engine.setProperty("voice", v["voice"])
-                self._engine.setProperty("rate", v["rate"])
-                self._engine.setProperty("pitch", v["pitch"])
-                self._engine.save_to_file(text, str(path))
-                self._engine.runAndWait()
-            except (ValueError, RuntimeError) as exc:
-                raise SpeechOutputError(f"pyttsx3 failed with voice {v['voice']!r} ({exc})",
-                                        f"check [voice] espeak_voice in voices/{lang}.toml") from None
-        if not path.exists() or path.stat().st_size == 0:
-            raise SpeechOutputError("pyttsx3 wrote no audio", "set [tts] engine = \"espeak\"")
+                self._load(lang)
+            except Exception:  # noqa: BLE001 - the reply that needs this voice reports it
+                pass
+
+    def _load(self, lang: str) -> Voice:
+        with self._load_locks[lang]:
+            voice = self._voices.get(lang)
+            if voice is not None:
+                return voice
+            try:
+                voice = load_voice(lang, self._config.tts.threads, voices.voice_settings(lang))
+            except VoiceUnavailable as exc:
+                self._unavailable[lang] = exc
+                voice = EspeakVoice(lang)
+            if self._closed:
+                voice.close()
+                raise SpeechOutputError("the speaker was closed", "make a new speaker")
+            self._voices[lang] = voice
+            return voice
+
+
+ENGINES = {"natural": NaturalSpeaker, "espeak": EspeakSpeaker, "pyttsx3": Pyttsx3Speaker}
 
 
 def create_speaker(config: Config, bus: EventBus, out_dir=None,
                    on_speaking: SpeakingListener | None = None) -> Speaker:
-    """The speaker config.tts.engine names."""
-    kind = Pyttsx3Speaker if config.tts.engine == "pyttsx3" else EspeakSpeaker
-    return kind(config, bus, out_dir, on_speaking)
+    """The speaker config.tts.engine names (config.py checks the name against ENGINES' keys)."""
+    return ENGINES[config.tts.engine](config, bus, out_dir, on_speaking)
