@@ -117,6 +117,17 @@ class Pipeline:
     def speculation_misses(self) -> int:
         return self._speculation.misses
 
+    def await_guess(self, timeout: float) -> bool:
+        """Wait for the speculative recognition under way, if any; True when none is left.
+
+        For tests and benchmarks that stand in for a machine fast enough to finish it in the
+        pause: they stop feeding audio until it is done. Never called by the product.
+        """
+        from concurrent.futures import wait
+
+        future = self._speculation.pending()
+        return future is None or bool(wait([future], timeout).done)
+
     @property
     def early_closes(self) -> int:
         return self._early_closes

@@ -24,7 +24,7 @@ class _Guess:
     start: float
     samples: int
     future: Future
-    complete: bool = False  # set on the recognizer's thread once the guess is judged complete
+    complete: bool | None = None  # judged: on the recognizer's thread as it finishes, or on first ask
 
 
 class Speculator:
@@ -45,6 +45,7 @@ class Speculator:
 
     def _verdict(self, guess: _Guess, future: Future) -> None:
         if future.cancelled() or future.exception() is not None:
+            guess.complete = False
             return
         try:
             guess.complete = bool(self._judge(future.result()))
@@ -54,7 +55,16 @@ class Speculator:
     def complete(self) -> bool:
         """The current guess is finished and judged a complete turn (read from the audio loop)."""
         guess = self._guess
-        return guess is not None and guess.complete and guess.future.done()
+        if guess is None or self._judge is None or not guess.future.done():
+            return False
+        if guess.complete is None:  # finished, its callback not yet run: judge it here (once)
+            self._verdict(guess, guess.future)
+        return bool(guess.complete)
+
+    def pending(self) -> Future | None:
+        """The running or queued guess, if any (tests and benchmarks wait on it)."""
+        guess = self._guess
+        return None if guess is None or guess.future.done() else guess.future
 
     def forget(self) -> None:
         """The segmenter was reset: a guess at its audio is no longer about a coming segment."""

@@ -95,15 +95,23 @@ def _play(recognizer, parts, tmp_path, early=True):
     pipeline = Pipeline(config, bus, recognizer, dialog, speaker, stop=stop)
     n = RATE * config.audio.block_ms // 1000
     blocks = [Block(audio[i:i + n], i / RATE) for i in range(0, len(audio) - n + 1, n)]
-    pipeline.run(paced(blocks, bus.origin, RATE, stop))
+    fed, closes = [0.0], []
+    bus.subscribe(lambda e: closes.append(fed[0]) if isinstance(e, ev.Speech) else None)
+
+    def played():
+        for block in paced(blocks, bus.origin, RATE, stop):
+            assert pipeline.await_guess(60.0), "a speculative decode took over a minute"
+            fed[0] = block.start + len(block.samples) / RATE
+            yield block
+
+    pipeline.run(played())
     dialog.close()
-    return recorder.events, pipeline, dialog, ends
+    return recorder.events, pipeline, dialog, ends, closes
 
 
-def _waited(events, after: float) -> float:
-    """Seconds from `after` (audio clock) to the first turn closed after it."""
-    closed = next(e for e in events if e["type"] == "speech" and e["end"] > after)
-    return closed["t"] - after
+def _waited(closes, after: float) -> float:
+    """Seconds of audio heard from `after` (audio clock) until the first turn closed after it."""
+    return next(c for c in closes if c > after) - after
 
 
 @pytest.mark.parametrize("text,open_", [
@@ -122,55 +130,56 @@ def test_words_that_promise_more_keep_the_turn_open(text, open_):
 
 
 def test_a_complete_description_closes_early(recognizer, tmp_path):
-    events, pipeline, dialog, ends = _play(
+    events, pipeline, dialog, ends, closes = _play(
         recognizer, [0.5, "a smiling boy in a school uniform waving in the classroom", 5.0], tmp_path)
     assert pipeline.early_closes == 1 and pipeline.rejoins == 0
     # Closed after silence_s plus what is left of the decode, not after end_silence_s.
-    assert _waited(events, ends[0]) < END_SILENCE_S - 1.0
+    assert _waited(closes, ends[0]) < 1.0
     understood = [e for e in events if e["type"] == "understood"]
     assert len(understood) == 1 and understood[0]["intent"] == "describe"
     assert dialog.state == "confirming"
 
 
 def test_the_same_description_waits_end_silence_with_the_endpointer_off(recognizer, tmp_path):
-    events, pipeline, _, ends = _play(
+    events, pipeline, _, ends, closes = _play(
         recognizer, [0.5, "a smiling boy in a school uniform waving in the classroom", 5.0], tmp_path, early=False)
     assert pipeline.early_closes == 0
-    assert _waited(events, ends[0]) >= END_SILENCE_S - 0.1
+    assert _waited(closes, ends[0]) >= END_SILENCE_S - 0.1
 
 
 def test_a_sentence_broken_off_mid_pause_reaches_the_dialog_whole(recognizer, tmp_path):
-    events, pipeline, dialog, ends = _play(recognizer, [0.5, "a girl with", 1.2, "blue hair and red eyes", 5.0],
+    events, pipeline, dialog, ends, closes = _play(recognizer, [0.5, "a girl with", 1.2, "blue hair and red eyes", 5.0],
                                            tmp_path)
     understood = [e for e in events if e["type"] == "understood"]
-    # One turn, the whole description: the pause after "with" never closed it, early or not.
-    assert pipeline.early_closes == 0
-    assert len([e for e in events if e["type"] == "speech"]) == 1
+    # One turn, the whole description: the pause after "with" never closed it (its end may).
+    assert pipeline.rejoins == 0
+    assert len([e for e in events if e["type"] == "speech"]) == 1 and closes[0] > ends[1]
     assert len(understood) == 1 and understood[0]["intent"] == "describe"
     assert understood[0]["attributes"].get("hair_color") == "blue"
     assert understood[0]["attributes"].get("eye_color") == "red"
 
 
 def test_speech_resuming_after_an_early_close_is_heard_whole(recognizer, tmp_path):
-    events, pipeline, dialog, ends = _play(
-        recognizer, [0.5, "a girl with blue hair on the beach", 2.0, "she has red eyes", 5.0], tmp_path)
+    events, pipeline, dialog, ends, closes = _play(
+        recognizer, [0.5, "a girl with blue hair on the beach", 1.0, "and a red dress", 5.0], tmp_path)
     # The first sentence is complete and closes early; the second resumes within end_silence_s,
-    # so the segment goes on and the dialog ends up with the whole description. (A 2 s pause:
-    # the early close needs the decode done, which a loaded machine can make slow.)
+    # so the segment goes on and the dialog ends up with the whole description.
     assert pipeline.early_closes >= 1 and pipeline.rejoins == 1
+    assert closes[0] < ends[1] < closes[1]  # closed early, then again after the second part
+    speech = [e for e in events if e["type"] == "speech"]
+    assert len(speech) == 2 and speech[1]["start"] == speech[0]["start"]  # the first part is in it
+    heard = [e["text"] for e in events if e["type"] == "transcript"]
+    assert len(heard) == 2 and len(heard[1].split()) >= len(heard[0].split()) + 2
     understood = [e for e in events if e["type"] == "understood"]
     assert understood[-1]["attributes"].get("hair_color") == "blue"
-    assert understood[-1]["attributes"].get("eye_color") == "red"
-    assert dialog.record.get("eye_color") == "red" and dialog.state == "confirming"
-    speech = [e for e in events if e["type"] == "speech"]
-    assert speech[-1]["start"] == speech[0]["start"]  # the rejoined turn holds the first part too
+    assert dialog.record.get("hair_color") == "blue" and dialog.state == "confirming"
 
 
 def test_a_clear_yes_while_confirming_closes_early(recognizer, tmp_path):
-    events, pipeline, dialog, ends = _play(
+    events, pipeline, dialog, ends, closes = _play(
         recognizer, [0.5, "a girl with blue hair on the beach", 5.0, "yes", 5.0], tmp_path)
     understood = [e for e in events if e["type"] == "understood"]
     assert [u["intent"] for u in understood] == ["describe", "confirm"]
-    assert _waited(events, ends[1]) < END_SILENCE_S - 1.0
+    assert _waited(closes, ends[1]) < 1.0
     assert pipeline.early_closes == 2
     assert dialog.state in ("generating", "showing")
