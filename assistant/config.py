@@ -116,9 +116,10 @@ class EndpointConfig:
     # Speech resuming within end_silence_s continues the turn (it is heard whole, the early
     # reply is stopped). bench/bench_latency.py prints the parts with it on and off.
     early: bool = True
-    # Measured (bench_latency, 2 threads, loaded shared machine): the speculative decode starts
-    # at [vad] pause_s and the close waits for it, so below ~0.25 s nothing is gained; the
-    # close lands at max(silence_s, pause_s + recognition).
+    # The close lands at max(silence_s, [vad] pause_s + speculative recognition), so below
+    # ~0.25 s nothing is gained. Measured (bench_latency, 2 threads, shared machine, 5 dev-set
+    # descriptions, pause_s 0.1): tiny.en median 0.50 s early vs 0.72 s full end silence;
+    # base en 0.76 vs 0.80 (recognition ~0.64 s, so half the turns still wait end_silence_s).
     silence_s: float = _num(0.3, 0.1, 2.0)
     # Below this recogniser confidence the full end_silence_s is waited (espeak descriptions
     # decode at 0.7-0.9 with tiny.en/base; the dialog's own floor is [asr] min_confidence 0.35).
