@@ -109,6 +109,24 @@ class VadConfig:
 
 
 @dataclass
+class EndpointConfig:
+    # Close a turn after silence_s instead of [vad] end_silence_s when the speculative transcript
+    # of the audio so far is complete: a description the dialog parses to a picture, a clear
+    # yes/no while confirming, not ending on "with", "and", "..." (assistant/endpoint.py).
+    # Speech resuming within end_silence_s continues the turn (it is heard whole, the early
+    # reply is stopped). bench/bench_latency.py prints the parts with it on and off.
+    early: bool = True
+    # The close lands at max(silence_s, [vad] pause_s + speculative recognition), so below
+    # ~0.25 s nothing is gained. Measured (bench_latency, 2 threads, shared machine, 5 dev-set
+    # descriptions, pause_s 0.1): tiny.en median 0.50 s early vs 0.72 s full end silence;
+    # base en 0.76 vs 0.80 (recognition ~0.64 s, so half the turns still wait end_silence_s).
+    silence_s: float = _num(0.3, 0.1, 2.0)
+    # Below this recogniser confidence the full end_silence_s is waited (espeak descriptions
+    # decode at 0.7-0.9 with tiny.en/base; the dialog's own floor is [asr] min_confidence 0.35).
+    min_confidence: float = _num(0.5, 0.0, 1.0)
+
+
+@dataclass
 class AsrConfig:
     # "base" (multilingual, default), "tiny.en", a folder with a CTranslate2 model, or a name in weights/.
     model: str = "base"
@@ -324,6 +342,7 @@ class Config:
     general: GeneralConfig = field(default_factory=GeneralConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
     vad: VadConfig = field(default_factory=VadConfig)
+    endpoint: EndpointConfig = field(default_factory=EndpointConfig)
     asr: AsrConfig = field(default_factory=AsrConfig)
     tts: TtsConfig = field(default_factory=TtsConfig)
     dialog: DialogConfig = field(default_factory=DialogConfig)

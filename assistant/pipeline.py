@@ -3,6 +3,8 @@
 Three threads keep the audio loop from ever waiting on a model:
 
 - the audio loop (`Pipeline.run`) feeds blocks to the segmenter and hands closed segments on;
+  a turn closes early, after [endpoint] silence_s, when its speculative transcript is complete
+  (assistant/endpoint.py), and speech resuming within end_silence_s replaces that turn;
 - the recognizer worker (assistant/worker.py) transcribes, one job at a time, starting
   speculatively on the segmenter's first pause (assistant/speculation.py);
 - the turn thread takes segments in order, waits for their transcript and hands it to the
@@ -28,6 +30,7 @@ import voices
 from assistant.audio.sources import Block
 from assistant.audio.vad import Segment
 from assistant.config import Config
+from assistant.endpoint import Understand
 from assistant.errors import UserError
 from assistant.events import EventBus
 from assistant.protocols import Dialog, Recognizer, Speaker, Stage, Watchdog, WorkerName
@@ -54,6 +57,7 @@ class _Turn:
     segment: Segment
     future: Future
     done: threading.Event = field(default_factory=threading.Event)
+    superseded: bool = False  # the person went on: a rejoined segment holds this turn and more
 
 
 class Pipeline:
@@ -69,8 +73,11 @@ class Pipeline:
     def __init__(self, config: Config, bus: EventBus, recognizer: Recognizer | None, dialog: Dialog,
                  speaker: Speaker | None = None, *, stop: threading.Event | None = None,
                  one_turn_at_a_time: bool = False, new_recognizer: Callable[[], Recognizer] | None = None,
-                 keep_audio: KeepAudio | None = None):
+                 keep_audio: KeepAudio | None = None, understand: "Understand | None" = None):
+        """understand(text, lang) -> the intent the dialog would take `text` for, now (for the
+        early close); default: dialog.corrections on the dialog's own state and record."""
         from assistant.audio.vad import Segmenter
+        from assistant.endpoint import Endpointer, dialog_understanding
 
         self._config = config
         self._bus = bus
@@ -83,15 +90,23 @@ class Pipeline:
         self._keep_audio = keep_audio
         self._watchdog: Watchdog | None = None
         self._asr = Worker("asr")
-        self._speculation = Speculator(lambda audio: self._asr.submit(self._recognize, audio))
+        early = config.endpoint.early
+        self._endpointer = Endpointer(config.endpoint, understand or dialog_understanding(dialog),
+                                      lambda: dialog.state) if early else None
+        self._speculation = Speculator(lambda audio: self._asr.submit(self._recognize, audio), self._endpointer)
         self._segmenter = Segmenter(config.vad, rate=config.audio.sample_rate,
-                                    on_pause=self._speculation.on_pause)
+                                    on_pause=self._speculation.on_pause,
+                                    may_close=self._speculation.complete if early else None,
+                                    early_silence_s=config.endpoint.silence_s)
+        self._last_turn: _Turn | None = None
         self._ptt = PushToTalk(bus, config.audio.sample_rate, config.vad.min_speech_s, self._forget_heard)
         self._turns: queue.Queue = queue.Queue(maxsize=TURN_QUEUE_MAX)
         self._turn_generation = 0
         self._turn_thread = threading.Thread(target=self._turn_loop, args=(0,), name="turns", daemon=True)
         self._was_muted = False
         self._was_speaking = False
+        self._early_closes = 0
+        self._rejoins = 0
         bus.subscribe(self._ptt.on_event)
 
     @property
@@ -101,6 +116,25 @@ class Pipeline:
     @property
     def speculation_misses(self) -> int:
         return self._speculation.misses
+
+    def await_guess(self, timeout: float) -> bool:
+        """Wait for the speculative recognition under way, if any; True when none is left.
+
+        For tests and benchmarks that stand in for a machine fast enough to finish it in the
+        pause: they stop feeding audio until it is done. Never called by the product.
+        """
+        from concurrent.futures import wait
+
+        future = self._speculation.pending()
+        return future is None or bool(wait([future], timeout).done)
+
+    @property
+    def early_closes(self) -> int:
+        return self._early_closes
+
+    @property
+    def rejoins(self) -> int:
+        return self._rejoins
 
     # -- the audio loop --------------------------------------------------------------------
 
@@ -162,7 +196,17 @@ class Pipeline:
 
     def _hand_on(self, segment: Segment) -> None:
         self._bus.emit(ev.Speech(start=round(segment.start, 3), end=round(segment.end, 3)))
+        self._early_closes += segment.early
+        previous = self._last_turn
+        if segment.rejoined and previous is not None:
+            # The person went on after an early close: this segment holds that turn and the rest.
+            # Not yet heard, it never will be; heard, its reply is cut short.
+            self._rejoins += 1
+            previous.superseded = True
+            if self._speaker is not None and self._speaker.speaking:
+                self._speaker.stop()
         turn = _Turn(segment, self._speculation.recognition(segment))
+        self._last_turn = turn
         if not self._put_turn(turn):
             return
         if self._one_at_a_time:
@@ -233,6 +277,10 @@ class Pipeline:
             except Exception as exc:  # noqa: BLE001 - recognition failed for this segment only
                 self._fail("listen", exc)
                 return
+        if turn.superseded:
+            self._bus.emit(ev.Ignored(start=round(turn.segment.start, 3), end=round(turn.segment.end, 3),
+                                      text=transcript.text, reason="continued"))
+            return
         if transcript.dropped or not (transcript.text or "").strip():
             self._bus.emit(ev.Ignored(start=round(turn.segment.start, 3), end=round(turn.segment.end, 3),
                                       text=transcript.raw_text or transcript.text,

@@ -3,6 +3,9 @@
 The segmenter calls `on_pause` after pause_s of silence, while the rest of end_silence_s is being
 confirmed. When the segment then closes with exactly that audio the running job is reused;
 when speech resumed it is discarded. This is what keeps the reply under the latency target.
+
+With a `judge` (assistant/endpoint.py), each finished guess is also judged, on the recognizer's
+thread as it finishes, and `complete()` tells the segmenter whether the turn may close early.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ class _Guess:
     start: float
     samples: int
     future: Future
+    complete: bool | None = None  # judged: on the recognizer's thread as it finishes, or on first ask
 
 
 class Speculator:
-    def __init__(self, submit: Callable[[np.ndarray], Future]):
+    def __init__(self, submit: Callable[[np.ndarray], Future], judge: Callable[[object], bool] | None = None):
         self._submit = submit
+        self._judge = judge
         self._guess: _Guess | None = None
         self.hits = 0
         self.misses = 0
@@ -34,7 +39,32 @@ class Speculator:
         previous = self._guess
         if previous is not None:
             previous.future.cancel()  # a pause that speech ended: not started yet, never will be
-        self._guess = _Guess(start, len(audio), self._submit(audio))
+        guess = self._guess = _Guess(start, len(audio), self._submit(audio))
+        if self._judge is not None:
+            guess.future.add_done_callback(lambda future: self._verdict(guess, future))
+
+    def _verdict(self, guess: _Guess, future: Future) -> None:
+        if future.cancelled() or future.exception() is not None:
+            guess.complete = False
+            return
+        try:
+            guess.complete = bool(self._judge(future.result()))
+        except Exception:  # noqa: BLE001 - a judge that fails only means no early close
+            guess.complete = False
+
+    def complete(self) -> bool:
+        """The current guess is finished and judged a complete turn (read from the audio loop)."""
+        guess = self._guess
+        if guess is None or self._judge is None or not guess.future.done():
+            return False
+        if guess.complete is None:  # finished, its callback not yet run: judge it here (once)
+            self._verdict(guess, guess.future)
+        return bool(guess.complete)
+
+    def pending(self) -> Future | None:
+        """The running or queued guess, if any (tests and benchmarks wait on it)."""
+        guess = self._guess
+        return None if guess is None or guess.future.done() else guess.future
 
     def forget(self) -> None:
         """The segmenter was reset: a guess at its audio is no longer about a coming segment."""

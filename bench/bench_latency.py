@@ -8,9 +8,12 @@ when the `say` event is emitted; live playback adds only the device's output lat
 The last voiced frame is measured on the audio itself (10 ms frames above -40 dBFS).
 
     .venv/bin/python bench/bench_latency.py [--per-lang 5] [--models tiny.en base] [--windows sized 30s]
+        [--endpoint early full]
 
-The parts of each reply are printed, and the sized encoder window and whisper's 30 s one side by
-side in the same run (their recognition-time ratio holds even when the machine is loaded).
+The parts of each reply are printed (end silence waited, recognition, understanding, first
+audio sample), with the early endpointer ([endpoint] early) on and off side by side in the same
+run, so their ratio holds even when the machine is loaded; --windows 30s adds whisper's 30 s
+encoder window.
 The first sample is when the first clause's samples exist (EspeakSpeaker's first-audio
 listener): live playback starts there, the rest of the reply is synthesised while it plays.
 Targets (issue 13): median <= 0.6 s with tiny.en, <= 0.8 s with base; worst within 1.5x.
@@ -60,7 +63,8 @@ class _Blocks:
 
 
 def run(model: str, threads: int, texts: list[tuple[str, str]], sized: bool = True,
-        recognizer=None, end_silence_s: float | None = None) -> dict:
+        recognizer=None, end_silence_s: float | None = None, early: bool = True,
+        pause_s: float | None = None) -> dict:
     from assistant.config import Config
     from assistant.events import EventBus, Recorder
     from assistant.image.artist import Artist
@@ -73,6 +77,9 @@ def run(model: str, threads: int, texts: list[tuple[str, str]], sized: bool = Tr
     config.asr.model = model
     config.asr.threads = threads
     config.asr.sized_window = sized
+    config.endpoint.early = early
+    if pause_s is not None:
+        config.vad.pause_s = pause_s
     if end_silence_s is not None:
         config.vad.end_silence_s = end_silence_s
     config.image.backend = "sketch"
@@ -124,7 +131,7 @@ def run(model: str, threads: int, texts: list[tuple[str, str]], sized: bool = Tr
         parts["understanding"].append(called - heard["t"])  # dialog: parse, state, phrasing
         parts["first_clause"].append(first - called)  # espeak-ng on the first clause
         parts["whole_reply"].append(reply["t"] - end)  # the whole reply's WAV written
-    return {**parts, "missed": missed, "hits": pipeline.speculation_hits, "misses": pipeline.speculation_misses,
+    return {**parts, "missed": missed, "early": pipeline.early_closes, "rejoins": pipeline.rejoins, "hits": pipeline.speculation_hits, "misses": pipeline.speculation_misses,
             "fallbacks": recognizer.window_fallbacks - fallbacks, "recognizer": recognizer,
             "all_asr": [e["asr_seconds"] for e in events if e["type"] == "transcript"],
             "confirmations": sum(1 for e in events if e["type"] == "say" and "?" in e["text"]),
@@ -143,16 +150,21 @@ def main() -> int:
     parser.add_argument("--models", nargs="+", default=["tiny.en", "base"])
     parser.add_argument("--langs", nargs="+", default=["en", "zh"])
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--windows", nargs="+", default=["sized", "30s"], choices=["sized", "30s"])
+    parser.add_argument("--windows", nargs="+", default=["sized"], choices=["sized", "30s"])
+    parser.add_argument("--endpoint", nargs="+", default=["early", "full"], choices=["early", "full"],
+                        help="early: [endpoint] early on; full: every turn waits [vad] end_silence_s")
     parser.add_argument("--end-silence", type=float, default=None,
                         help="[vad] end_silence_s for this run (default: the config's); it is the floor of the latency")
+    parser.add_argument("--pause", type=float, default=None,
+                        help="[vad] pause_s for this run: when the speculative decode starts")
     parser.add_argument("--verbose", action="store_true", help="print what was heard")
     args = parser.parse_args()
     targets = {"tiny.en": 0.6, "base": 0.8}
     print(f"reply latency, last voiced frame -> first sample of the spoken confirmation "
           f"({args.threads} threads, real-time feed, {args.per_lang} descriptions per language, "
           f"CT2_FORCE_CPU_ISA={os.environ.get('CT2_FORCE_CPU_ISA', '(native)')}, load {os.getloadavg()[0]:.1f}, "
-          f"end silence {args.end_silence if args.end_silence is not None else 'from config'})")
+          f"end silence {args.end_silence if args.end_silence is not None else 'from config'}, "
+          f"pause {args.pause if args.pause is not None else 'from config'})")
     print("  parts (medians): end silence = last voiced frame to the turn's close; ASR = recognition time "
           "(speculative, from the first pause); ASR after close = what speculation did not hide; "
           "understand = transcript to the dialog's reply; 1st clause = espeak-ng on the first clause")
@@ -160,33 +172,40 @@ def main() -> int:
         langs = ["en"] if model.endswith(".en") else args.langs
         for lang in langs:
             texts = [(lang, row["text"]) for row in dev_descriptions(lang)[: args.per_lang]]
-            recognizer, asr_med = None, {}
-            for window in args.windows:
+            recognizer, asr_med, lat_med = None, {}, {}
+            for window, endpoint in [(w, e) for w in args.windows for e in args.endpoint]:
                 r = run(model, args.threads, texts, sized=window == "sized", recognizer=recognizer,
-                        end_silence_s=args.end_silence)
+                        end_silence_s=args.end_silence, early=endpoint == "early", pause_s=args.pause)
                 recognizer = r["recognizer"]
                 lat = r["latency"]
+                label = f"{window:5s} {endpoint:5s}"
                 if not lat:
-                    print(f"  {model:8s} {lang} {window:5s}: no replies")
+                    print(f"  {model:8s} {lang} {label}: no replies")
                     continue
-                asr_med[window] = _med(r["asr"])
+                if endpoint == args.endpoint[0]:
+                    asr_med[window] = _med(r["asr"])
+                lat_med[(window, endpoint)] = _med(lat)
                 target = targets.get(model)
                 med, worst = _med(lat), max(lat)
                 verdict = "" if target is None else " [target <= %.1f s: %s; worst/median %.2f%s]" % (
                     target, "met" if med <= target else "NOT met", worst / med,
                     "" if worst <= 1.5 * med else " > 1.5")
-                print(f"  {model:8s} {lang} {window:5s}: median {med:.2f} s, worst {worst:.2f} s, best {min(lat):.2f} s "
+                print(f"  {model:8s} {lang} {label}: median {med:.2f} s, worst {worst:.2f} s, best {min(lat):.2f} s "
                       f"over {len(lat)}{verdict}", flush=True)
-                print(f"      end silence {_med(r['end_silence']):.2f} | ASR {asr_med[window]:.3f} "
+                print(f"      end silence {_med(r['end_silence']):.2f} (worst {max(r['end_silence']):.2f}) | "
+                      f"ASR {_med(r['asr']):.3f} "
                       f"(worst {max(r['asr']):.3f}) | ASR after close {_med(r['asr_after_close']):.3f} | "
                       f"understand {_med(r['understanding']):.3f} | 1st clause {_med(r['first_clause']):.3f} | "
                       f"whole reply written {_med(r['whole_reply']):.2f}; speculative ASR reused "
                       f"{r['hits']}/{r['hits'] + r['misses']}; 30 s fallbacks {r['fallbacks']}; "
-                      f"{r['confirmations']} confirmations" + (f"; {r['missed']} without reply" if r["missed"] else ""),
+                      f"{r['confirmations']} confirmations; early closes {r['early']}, rejoined {r['rejoins']}" + (f"; {r['missed']} without reply" if r["missed"] else ""),
                       flush=True)
                 if args.verbose:
                     for text in r["heard"]:
                         print(f"      heard: {text}")
+            if ("sized", "early") in lat_med and ("sized", "full") in lat_med:
+                print(f"  {model:8s} {lang}: latency early / full endpoint = "
+                      f"{lat_med[('sized', 'early')] / lat_med[('sized', 'full')]:.2f}")
             if "sized" in asr_med and "30s" in asr_med:
                 print(f"  {model:8s} {lang}: recognition time sized / 30 s = {asr_med['sized'] / asr_med['30s']:.2f}")
     return 0

@@ -13,6 +13,12 @@ first syllable is never cut. It closes after end_silence_s of silence (relaxed_e
 for slow speakers), keeping pause_s of silence after the last voiced frame. Segments with less
 than min_speech_s of voiced audio are dropped; one that reaches max_segment_s is cut, emitted,
 and the speech goes on in a new segment.
+
+Early close (assistant/endpoint.py): from early_silence_s of silence on, `may_close` is asked each
+frame whether the turn is already complete; when it says so the segment is emitted then, with
+the same audio a normal close would keep. The segmenter then stays `closing` until end_silence_s
+has passed: speech that resumes in that time continues the same segment (from its first frame,
+so it is emitted whole, marked `rejoined`), and only silence lets it go.
 """
 
 from __future__ import annotations
@@ -44,11 +50,16 @@ class Segment:
     end: float  # audio clock seconds just after audio[-1]
     voiced_s: float = 0.0  # how much of it the VAD heard as speech
     cut: bool = False  # True when max_segment_s forced it closed mid-speech
+    early: bool = False  # closed before end_silence_s because the turn was judged complete
+    # It continues a segment that closed early (its audio starts with that one's): speech
+    # resumed within end_silence_s, so it replaces that turn.
+    rejoined: bool = False
 
 
 class Segmenter:
     def __init__(self, vad_config, rate: int = 16000,
-                 on_pause: Callable[[np.ndarray, float, float], None] | None = None):
+                 on_pause: Callable[[np.ndarray, float, float], None] | None = None,
+                 may_close: Callable[[], bool] | None = None, early_silence_s: float | None = None):
         import webrtcvad
 
         if rate not in (8000, 16000, 32000, 48000):
@@ -58,6 +69,7 @@ class Segmenter:
         self.cfg = vad_config
         self.rate = rate
         self.on_pause = on_pause
+        self.may_close = may_close
         self._vad = webrtcvad.Vad(int(vad_config.aggressiveness))
         self.frame_len = rate * vad_config.frame_ms // 1000
         self.frame_s = vad_config.frame_ms / 1000
@@ -67,6 +79,9 @@ class Segmenter:
         self._pause_frames = max(1, round(vad_config.pause_s / f))
         end_s = vad_config.relaxed_end_silence_s if vad_config.slow_speaker else vad_config.end_silence_s
         self._end_frames = max(self._pause_frames + 1, round(end_s / f))
+        # Early close is asked from here on; never before the pause that started the guess.
+        self._early_frames = None if may_close is None or early_silence_s is None else \
+            min(self._end_frames, max(self._pause_frames, round(early_silence_s / f)))
         self._min_voiced = max(1, round(vad_config.min_speech_s / f))
         self._max_frames = max(self._end_frames + 1, round(vad_config.max_segment_s / f))
         # Noise floor: ring of frame energies, percentile refreshed every few frames.
@@ -102,6 +117,8 @@ class Segmenter:
         self._last_voiced = -1
         self._voiced = 0
         self._paused_told = False
+        self._rejoined = False
+        self._closing_voiced: deque = deque(maxlen=self._trigger_frames)
 
     # -- feeding -----------------------------------------------------------------------------------
     def feed(self, block) -> list:
@@ -196,6 +213,9 @@ class Segmenter:
                 self._ring.clear()
             return None
 
+        if self.state == "closing":
+            return self._step_closing(frame, voiced)
+
         self._frames.append(frame)
         if voiced:
             self._voiced += 1
@@ -207,6 +227,9 @@ class Segmenter:
                 return self._emit(cut=False)
             self._close_silently()
             return None
+        if (self._early_frames is not None and trailing >= self._early_frames and self._paused_told
+                and self.may_close()):
+            return self._emit_early()
         if trailing == self._pause_frames and not self._paused_told and self._voiced >= self._min_voiced:
             self._paused_told = True
             if self.on_pause is not None:
@@ -226,7 +249,37 @@ class Segmenter:
             self._voiced = 0
             self._last_voiced = -1
             self._paused_told = False
+            self._rejoined = False
             return seg
+        return None
+
+    def _emit_early(self) -> Segment:
+        """Close now, but keep every frame until end_silence_s: the person may go on."""
+        frames, voiced, last, start = list(self._frames), self._voiced, self._last_voiced, self._seg_start
+        rejoined = self._rejoined
+        seg = self._emit(cut=False)
+        seg.early, seg.rejoined = True, rejoined
+        self.state = "closing"
+        self._frames, self._voiced, self._last_voiced, self._seg_start = frames, voiced, last, start
+        self._rejoined = rejoined
+        self._closing_voiced.clear()
+        return seg
+
+    def _step_closing(self, frame: np.ndarray, voiced: bool):
+        """After an early close: speech within end_silence_s continues the segment, silence ends it."""
+        self._frames.append(frame)
+        self._closing_voiced.append(voiced)
+        if voiced:
+            self._voiced += 1
+            self._last_voiced = len(self._frames) - 1
+        if sum(self._closing_voiced) >= TRIGGER_RATIO * self._trigger_frames:
+            # The same rule that opens a segment: a click does not rejoin, a word does.
+            self.state = "speech"
+            self._rejoined = True
+            self._paused_told = False
+            return None
+        if len(self._frames) - 1 - self._last_voiced >= self._end_frames or len(self._frames) >= self._max_frames:
+            self._close_silently()  # the early turn stands
         return None
 
     def _emit(self, cut: bool) -> Segment:
@@ -234,12 +287,13 @@ class Segmenter:
         audio = np.concatenate(self._frames[:keep]) if keep else np.zeros(0, dtype=np.float32)
         seg = Segment(audio=audio, start=round(self._seg_start, 4),
                       end=round(self._seg_start + keep * self.frame_s, 4),
-                      voiced_s=round(self._voiced * self.frame_s, 3), cut=cut)
+                      voiced_s=round(self._voiced * self.frame_s, 3), cut=cut, rejoined=self._rejoined)
         self._close_silently()
         return seg
 
     def _close_silently(self) -> None:
         self.state = "silence"
+        self._rejoined = False
         self._frames = []
         self._voiced = 0
         self._last_voiced = -1
