@@ -458,7 +458,9 @@ class NaturalSpeaker(Speaker):
         if warm:
             first = config.general.language
             order = sorted(voices.LANGUAGES, key=lambda lang: lang != first)
-            self._warming = threading.Thread(target=self._warm, args=(order,), name="tts-warm", daemon=True)
+            # Not a daemon: a process that exits while onnxruntime is still building a session
+            # aborts ("terminate called without an active exception"); a load ends in seconds.
+            self._warming = threading.Thread(target=self._warm, args=(order,), name="tts-warm")
             self._warming.start()
 
     def voice(self, lang: str) -> Voice:
@@ -485,6 +487,8 @@ class NaturalSpeaker(Speaker):
     def close(self) -> None:
         super().close()
         self._closed = True
+        if self._warming is not None and self._warming is not threading.current_thread():
+            self._warming.join(30.0)
         for lang, lock in self._load_locks.items():
             # A load still running closes its own voice when it finds the speaker closed.
             if lock.acquire(blocking=False):
