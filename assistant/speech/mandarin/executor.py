@@ -103,6 +103,8 @@ class Executor:
     def run(self, feeds: dict[int, np.ndarray], replay: dict[str, np.ndarray] | None = None,
             generator: torch.Generator | None = None) -> dict[int, torch.Tensor]:
         """Values of the graph's outputs for `feeds` (tensor index -> array)."""
+        if replay and not any(step.fn is None for step in self._steps):
+            raise ValueError("replay needs dropout='sample': 'expected' has no random draws left to replace")
         env: dict[int, torch.Tensor] = dict(self._consts)
         for index, value in feeds.items():
             env[index] = torch.from_numpy(np.ascontiguousarray(value))
