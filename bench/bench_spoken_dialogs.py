@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,74 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests import spoken_sets  # noqa: E402
-
-RATE = 16000
-LEAD_S = 0.8
-# Longer than [vad] end_silence_s (0.7 s) so each turn is one segment; `listen` itself waits for
-# the reply before it reads on, so this is only the person's own pause before answering.
-GAP_S = 1.6
-TAIL_S = 1.5
-# espeak-ng voices for the person, other than the assistant's; the Mandarin one is the variant
-# whisper base made out best (see assistant/commands/demo.py).
-ESPEAK = {"en": ("en-us", 150), "zh": ("cmn-latn-pinyin+f3", 125)}
-
-
-def speak_turn(text: str, lang: str, voice: str):
-    from tests.audio_fixtures import speak, speak_natural
-
-    if voice == "natural":
-        return speak_natural(text, lang, RATE)
-    name, wpm = ESPEAK[lang]
-    return speak(text, name, RATE, wpm=wpm)
-
-
-def dialog_audio(dialog, voice: str):
-    from tests.audio_fixtures import compose
-
-    parts: list = [LEAD_S]
-    for turn in dialog.turns:
-        parts += [speak_turn(turn, dialog.lang, voice), GAP_S]
-    parts[-1] = TAIL_S
-    audio, _ = compose(parts, RATE)
-    return audio
-
-
-def write_config(path: Path, model: str, sized: bool, threads: int) -> Path:
-    path.write_text("\n".join([
-        "[gallery]", "enabled = false",
-        "[image]", 'backend = "sketch"',
-        "[asr]", f'model = "{model}"', f"sized_window = {'true' if sized else 'false'}", f"threads = {threads}",
-        "",
-    ]), encoding="utf-8")
-    return path
-
-
-def run_listen(wav: Path, config: Path, work: Path, timeout: float) -> dict:
-    """One dialog through `listen`: the last picture's record, what was heard, the exit status."""
-    events = work / "events.jsonl"
-    cmd = [sys.executable, str(ROOT / "run_assistant.py"), "listen", "--config", str(config),
-           "--audio-in", str(wav), "--events", str(events), "--image-out", str(work / "pictures"),
-           "--tts-out", str(work / "tts"), "--display", "none"]
-    env = dict(os.environ, PYTHONPATH=str(ROOT), SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
-    try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=str(ROOT), env=env)
-        code, err = done.returncode, done.stderr.strip().splitlines()[-1:] or [""]
-    except subprocess.TimeoutExpired:
-        code, err = "timeout", [f"listen ran past {timeout:.0f} s"]
-    rows = []
-    if events.is_file():
-        rows = [json.loads(line) for line in events.read_text(encoding="utf-8").splitlines() if line.strip()]
-    images = [e for e in rows if e["type"] == "image"]
-    heard = []
-    for e in rows:
-        if e["type"] == "transcript":
-            heard.append(f"[{e.get('lang')}] {e['text']} ({e.get('confidence', 0):.2f})")
-        elif e["type"] == "ignored":
-            heard.append(f"(ignored: {e.get('reason', '')})")
-    says = [e["text"] for e in rows if e["type"] == "say"]
-    return {"drawn": images[-1]["attributes"] if images else None, "heard": heard, "said": says,
-            "code": code, "stderr": err[0]}
-
+from tests.spoken_sets import RATE, dialog_audio, run_listen, write_config  # noqa: E402
 
 def bench(lang: str, voice: str, windows: list[str], dialogs, model: str, jobs: int, work: Path) -> list[dict]:
     """Every (window) run of `dialogs` spoken by `voice`; one result block per window."""

@@ -5,18 +5,26 @@ corrections, refusals, a yes at the end), and `expect`: the attribute record of 
 drawn, or null when the person cancels and nothing may be drawn. The sets were written from the
 rules (the shared attributes spec and docs/attributes.md), not taken from the shared dev set.
 
-`matches` is the score both the typed check and the spoken bench use: every expected slot equal
+`dialog_audio` speaks a dialog as one person's WAV (a natural voice or espeak-ng, with the
+pauses of someone waiting for the reply) and `run_listen` puts it through the real `listen`
+command; bench/bench_spoken_dialogs.py and tests/test_spoken_dialogs.py use both.
+
+`matches` is the score both the typed check and the spoken runs use: every expected slot equal
 and no slot the person did not say (an extra attribute is as wrong as a missing one).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-DATA = Path(__file__).resolve().parent / "data"
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
 LANGS = ("en", "zh")
 
 
@@ -110,6 +118,76 @@ def typed_final(turns, config) -> tuple[dict | None, list[str]]:
     images = [e for e in recorder.typed if isinstance(e, ev.Image)]
     said = [e.text for e in recorder.typed if isinstance(e, ev.Say)]
     return (images[-1].attributes if images else None), said
+
+
+# -- spoken: the turns as one person's audio, and one dialog through `listen` -------------------
+
+RATE = 16000
+LEAD_S = 0.8
+# Longer than [vad] end_silence_s (0.7 s) so each turn is one segment; `listen` itself waits for
+# the reply before it reads on, so this is only the person's own pause before answering.
+GAP_S = 1.6
+TAIL_S = 1.5
+# espeak-ng voices for the person, other than the assistant's; the Mandarin one is the variant
+# whisper base made out best (see assistant/commands/demo.py).
+ESPEAK = {"en": ("en-us", 150), "zh": ("cmn-latn-pinyin+f3", 125)}
+
+
+def speak_turn(text: str, lang: str, voice: str):
+    from tests.audio_fixtures import speak, speak_natural
+
+    if voice == "natural":
+        return speak_natural(text, lang, RATE)
+    name, wpm = ESPEAK[lang]
+    return speak(text, name, RATE, wpm=wpm)
+
+
+def dialog_audio(dialog, voice: str):
+    from tests.audio_fixtures import compose
+
+    parts: list = [LEAD_S]
+    for turn in dialog.turns:
+        parts += [speak_turn(turn, dialog.lang, voice), GAP_S]
+    parts[-1] = TAIL_S
+    audio, _ = compose(parts, RATE)
+    return audio
+
+
+def write_config(path: Path, model: str, sized: bool, threads: int) -> Path:
+    path.write_text("\n".join([
+        "[gallery]", "enabled = false",
+        "[image]", 'backend = "sketch"',
+        "[asr]", f'model = "{model}"', f"sized_window = {'true' if sized else 'false'}", f"threads = {threads}",
+        "",
+    ]), encoding="utf-8")
+    return path
+
+
+def run_listen(wav: Path, config: Path, work: Path, timeout: float) -> dict:
+    """One dialog through `listen`: the last picture's record, what was heard, the exit status."""
+    events = work / "events.jsonl"
+    cmd = [sys.executable, str(ROOT / "run_assistant.py"), "listen", "--config", str(config),
+           "--audio-in", str(wav), "--events", str(events), "--image-out", str(work / "pictures"),
+           "--tts-out", str(work / "tts"), "--display", "none"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=str(ROOT), env=env)
+        code, err = done.returncode, done.stderr.strip().splitlines()[-1:] or [""]
+    except subprocess.TimeoutExpired:
+        code, err = "timeout", [f"listen ran past {timeout:.0f} s"]
+    rows = []
+    if events.is_file():
+        rows = [json.loads(line) for line in events.read_text(encoding="utf-8").splitlines() if line.strip()]
+    images = [e for e in rows if e["type"] == "image"]
+    heard = []
+    for e in rows:
+        if e["type"] == "transcript":
+            heard.append(f"[{e.get('lang')}] {e['text']} ({e.get('confidence', 0):.2f})")
+        elif e["type"] == "ignored":
+            heard.append(f"(ignored: {e.get('reason', '')})")
+    says = [e["text"] for e in rows if e["type"] == "say"]
+    return {"drawn": images[-1]["attributes"] if images else None, "heard": heard, "said": says,
+            "code": code, "stderr": err[0]}
 
 
 def sketch_config():
