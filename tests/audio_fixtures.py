@@ -143,3 +143,48 @@ def dev_descriptions(lang: str) -> list[dict]:
     def is_zh(text: str) -> bool:
         return any("\u4e00" <= ch <= "\u9fff" for ch in text)
     return [r for r in rows if is_zh(r["text"]) == (lang == "zh")]
+
+
+# -- natural voices -------------------------------------------------------------------------------
+# The person in a test or the demo can speak with the natural voices too (Piper for English, the
+# Mandarin port for Chinese): whisper hears them as it hears people, which espeak-ng is not.
+# espeak-ng stays in the tests as the hard case (robotic Mandarin above all).
+
+@functools.lru_cache(maxsize=2)
+def natural_voice(lang: str):
+    """The natural voice for `lang`, loaded once per process; raises VoiceUnavailable."""
+    from assistant.speech.natural import load_voice
+
+    return load_voice(lang, threads=max(1, min(2, os.cpu_count() or 1)))
+
+
+@functools.lru_cache(maxsize=512)
+def _natural(text: str, lang: str) -> tuple[bytes, int]:
+    voice = natural_voice(lang)
+    return voice.synthesize(text).astype(np.float32).tobytes(), voice.info.sample_rate
+
+
+def speak_natural(text: str, lang: str = "en", rate: int = 16000, trim: bool = True) -> np.ndarray:
+    """`text` spoken by the natural voice for `lang` as float32 mono at `rate` (cached per text,
+    a fresh copy each call); raises VoiceUnavailable when that voice cannot be loaded.
+
+    trim=True cuts the voice's own leading and trailing silence (keeping 20 ms), as speak() does.
+    """
+    raw, native = _natural(text, lang)
+    samples = resample(np.frombuffer(raw, dtype=np.float32).copy(), native, rate)
+    if trim:
+        a, b = speech_extent(samples, rate)
+        pad = int(0.02 * rate)
+        samples = samples[max(0, int(a * rate) - pad): int(b * rate) + pad]
+    return samples
+
+
+def natural_available(lang: str) -> str | None:
+    """None when the natural voice for `lang` loads, else why not (one line)."""
+    from assistant.speech.natural import VoiceUnavailable
+
+    try:
+        natural_voice(lang)
+    except VoiceUnavailable as exc:
+        return exc.line()
+    return None

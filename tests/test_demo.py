@@ -34,6 +34,14 @@ def test_demo_writes_pictures_spoken_replies_events_and_frames():
     # The English conversation is recognised well enough to end in its corrected picture.
     assert any(e["attributes"].get("hair_color") == "pink" and e["attributes"].get("subject") == "girl"
                for e in images), images
+    # The person speaks with the natural voices; a language whose voice is unavailable falls back
+    # to espeak-ng, and the summary says so.
+    voices_line = next(line for line in done.stdout.splitlines() if "person's voices:" in line)
+    assert "en: Piper" in voices_line, voices_line
+    if "zh: espeak-ng" not in voices_line:
+        # Natural Mandarin: the Chinese conversation, too, ends in its corrected picture.
+        assert any(e["attributes"].get("setting") == "city" and e["attributes"].get("subject") == "girl"
+                   for e in images), images
     says = [e for e in events if e["type"] == "say"]
     assert {e["lang"] for e in says} == {"en", "zh"}
     assert all(Path(e["audio_path"]).is_file() and Path(e["audio_path"]).parent == out / "tts" for e in says)

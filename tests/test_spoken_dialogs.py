@@ -1,0 +1,84 @@
+"""The project's own spoken dialog sets, spoken by the natural voices, through the real `listen`.
+
+Eight dialogs a language, spread over the kinds (fillers, self-repairs, corrections, chained
+corrections, refusals, cancels, two figures...), each spoken turn by turn and run through
+`listen` with whisper base. The bound is over the set, never one machine's transcript: English
+(Piper) must get at least 7 of 8 pictures exactly right, Chinese (the Mandarin voice) at least 6.
+espeak-ng English stays as the hard case, with a looser bound. The full sets and their figures
+are bench/bench_spoken_dialogs.py's job.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import spoken_sets
+from tests.audio_fixtures import have_espeak, natural_available
+
+N = 8
+BOUND = {("en", "natural"): 7, ("zh", "natural"): 6, ("en", "espeak"): 6}
+
+
+def _score(lang: str, voice: str, tmp_path) -> tuple[int, list[str]]:
+    from assistant.audio.wav import write_wav
+
+    config = spoken_sets.write_config(tmp_path / "config.toml", "base", sized=True, threads=2)
+    right, failures = 0, []
+    for d in spoken_sets.subset(lang, N):
+        work = tmp_path / d.id
+        work.mkdir()
+        wav = write_wav(work / "dialog.wav", spoken_sets.dialog_audio(d, voice), spoken_sets.RATE)
+        result = spoken_sets.run_listen(wav, config, work, timeout=40 + 15 * len(d.turns))
+        assert result["code"] == 0, f"{d.id}: listen failed: {result['stderr']}"
+        if spoken_sets.matches(d.expect, result["drawn"]):
+            right += 1
+        else:
+            failures.append(f"{d.id}: {spoken_sets.differences(d.expect, result['drawn'])}; "
+                            f"heard {result['heard']}")
+    return right, failures
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_natural_voice_dialogs_end_in_the_expected_picture(lang, tmp_path):
+    why = natural_available(lang)
+    if why:
+        # Only until the Mandarin port lands (assistant.speech.mandarin); English must always load.
+        assert lang == "zh", why
+        pytest.skip(f"the natural {lang} voice is unavailable: {why}")
+    right, failures = _score(lang, "natural", tmp_path)
+    assert right >= BOUND[(lang, "natural")], f"{right}/{N} right:\n" + "\n".join(failures)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not have_espeak(), reason="espeak-ng is not installed")
+def test_espeak_english_dialogs_mostly_end_in_the_expected_picture(tmp_path):
+    right, failures = _score("en", "espeak", tmp_path)
+    assert right >= BOUND[("en", "espeak")], f"{right}/{N} right:\n" + "\n".join(failures)
+
+
+def test_every_dialog_is_well_formed():
+    """Each expectation is a record the schema accepts, and each set is big enough to mean something."""
+    from dialog.attributes import validate
+
+    for lang in spoken_sets.LANGS:
+        dialogs = spoken_sets.load(lang)
+        assert len(dialogs) >= 45
+        assert len({d.id for d in dialogs}) == len(dialogs)
+        for d in dialogs:
+            assert d.turns and all(t.strip() for t in d.turns), d.id
+            if d.expect is not None:
+                assert spoken_sets.matches(d.expect, validate(d.expect)), d.id
+
+
+def test_typed_dialogs_reach_their_picture_except_the_known_gaps():
+    """Typed through the Dialog as `chat` runs it, every dialog not marked as a parser gap ends in
+    exactly its expected picture; a marked gap that now passes should lose its mark."""
+    config = spoken_sets.sketch_config()
+    wrong = []
+    for lang in spoken_sets.LANGS:
+        for d in spoken_sets.load(lang):
+            drawn, _ = spoken_sets.typed_final(d.turns, config)
+            if spoken_sets.matches(d.expect, drawn) == bool(d.gap):
+                wrong.append(f"{d.id} ({'gap now passes' if d.gap else spoken_sets.differences(d.expect, drawn)})")
+    assert not wrong, wrong
