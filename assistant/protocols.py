@@ -41,7 +41,9 @@ class Mutable(Protocol):
 
 
 class Recognizer(Protocol):
-    def transcribe(self, audio: "np.ndarray", lang_hint: str | None = None) -> "Transcript": ...
+    # `hints` (dialog.hints.Hints) is passed only when [asr] dialog_hints applies to the turn, so
+    # a recogniser that takes none still works where hints are off.
+    def transcribe(self, audio: "np.ndarray", lang_hint: str | None = None, hints=None) -> "Transcript": ...
 
 
 class Speaker(Protocol):
