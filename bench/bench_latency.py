@@ -64,13 +64,13 @@ class _Blocks:
 
 def run(model: str, threads: int, texts: list[tuple[str, str]], sized: bool = True,
         recognizer=None, end_silence_s: float | None = None, early: bool = True,
-        pause_s: float | None = None) -> dict:
+        pause_s: float | None = None, voice: str = "espeak") -> dict:
     from assistant.config import Config
     from assistant.events import EventBus, Recorder
     from assistant.image.artist import Artist
     from assistant.pipeline import Pipeline, paced
     from assistant.speech.asr import Recognizer
-    from assistant.speech.tts import EspeakSpeaker
+    from assistant.speech.tts import EspeakSpeaker, NaturalSpeaker
     from dialog.machine import Dialog
 
     config = Config()
@@ -98,18 +98,23 @@ def run(model: str, threads: int, texts: list[tuple[str, str]], sized: bool = Tr
         bus.subscribe(recorder)
         said, first_audio = [], []
 
-        class TimedSpeaker(EspeakSpeaker):
+        base = NaturalSpeaker if voice == "natural" else EspeakSpeaker
+
+        class TimedSpeaker(base):
             def say(self, text, lang):
                 said.append(bus.now())  # the dialog has understood and answers
                 return super().say(text, lang)
 
         speaker = TimedSpeaker(config, bus, Path(tmp) / "tts")
+        if voice == "natural":
+            speaker.wait_warm()  # a kiosk loads its voices once at start; the bench times replies
         # When the first clause's samples exist: live playback starts then (plus the device's latency).
         speaker.add_first_audio_listener(lambda: first_audio.append(bus.now()))
         dialog = Dialog(bus.emit, config, Artist(config), speaker, Path(tmp) / "pictures", background=True)
         pipeline = Pipeline(config, bus, recognizer, dialog, speaker, stop=stop)
         pipeline.run(paced(_Blocks(audio, config), bus.origin, config.audio.sample_rate, stop))
         dialog.close()
+        speaker.close()
     events = recorder.events
     parts = {"latency": [], "end_silence": [], "asr": [], "asr_after_close": [], "understanding": [],
              "first_clause": [], "whole_reply": []}
@@ -157,6 +162,8 @@ def main() -> int:
                         help="[vad] end_silence_s for this run (default: the config's); it is the floor of the latency")
     parser.add_argument("--pause", type=float, default=None,
                         help="[vad] pause_s for this run: when the speculative decode starts")
+    parser.add_argument("--voice", default="espeak", choices=["espeak", "natural"],
+                        help="the reply voice timed to its first sample (natural: Piper / the Mandarin port)")
     parser.add_argument("--verbose", action="store_true", help="print what was heard")
     args = parser.parse_args()
     targets = {"tiny.en": 0.6, "base": 0.8}
@@ -175,7 +182,7 @@ def main() -> int:
             recognizer, asr_med, lat_med = None, {}, {}
             for window, endpoint in [(w, e) for w in args.windows for e in args.endpoint]:
                 r = run(model, args.threads, texts, sized=window == "sized", recognizer=recognizer,
-                        end_silence_s=args.end_silence, early=endpoint == "early", pause_s=args.pause)
+                        end_silence_s=args.end_silence, early=endpoint == "early", pause_s=args.pause, voice=args.voice)
                 recognizer = r["recognizer"]
                 lat = r["latency"]
                 label = f"{window:5s} {endpoint:5s}"
