@@ -235,8 +235,10 @@ class Pipeline:
     def _recognize(self, audio: np.ndarray) -> Transcript:
         assert self._recognizer is not None, "a pipeline that hears speech needs a recognizer"
         asr = self._config.asr
-        hints = (recognition_hints(self._dialog.state, getattr(self._dialog, "record", {}), self._dialog.lang)
-                 if asr.dialog_hints != "off" and self._dialog.lang in asr.dialog_hints_languages else None)
+        # A dialog that keeps no language or record (a stand-in that only counts turns) gets none.
+        lang = getattr(self._dialog, "lang", None)
+        hints = (recognition_hints(self._dialog.state, getattr(self._dialog, "record", {}), lang)
+                 if asr.dialog_hints != "off" and lang in asr.dialog_hints_languages else None)
         if hints is None:  # a recogniser without hints (a test double) is called as before
             return self._recognizer.transcribe(audio, lang_hint=self._lang_hint())
         return self._recognizer.transcribe(audio, lang_hint=self._lang_hint(), hints=hints)

@@ -186,7 +186,10 @@ def run_listen(wav: Path, config: Path, work: Path, timeout: float) -> dict:
         elif e["type"] == "ignored":
             heard.append(f"(ignored: {e.get('reason', '')})")
     says = [e["text"] for e in rows if e["type"] == "say"]
+    # What the dialog last understood the picture to be (confirmed or still being confirmed).
+    understood = [e["attributes"] for e in rows if e["type"] == "understood" and e.get("attributes")]
     return {"drawn": images[-1]["attributes"] if images else None, "heard": heard, "said": says,
+            "understood": understood[-1] if understood else None,
             "code": code, "stderr": err[0]}
 
 
