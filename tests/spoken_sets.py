@@ -201,8 +201,6 @@ def sketch_config():
 
 
 if __name__ == "__main__":  # typed check: python -m tests.spoken_sets [en|zh]
-    import sys
-
     config = sketch_config()
     for lang in sys.argv[1:] or LANGS:
         dialogs = load(lang)
