@@ -52,6 +52,12 @@ def speak(text: str, lang: str = "en", rate: int = 16000, wpm: int = 160, trim: 
     adds are the pauses the segmenter really sees.
     """
     raw, native = _espeak(text, ESPEAK_VOICES.get(lang, lang), wpm)
+    return _prepared(raw, native, rate, trim)
+
+
+def _prepared(raw: bytes, native: int, rate: int, trim: bool) -> np.ndarray:
+    """Cached float32 bytes at `native` as a fresh array at `rate`, less the voice's own leading
+    and trailing silence (keeping 20 ms) when `trim`."""
     samples = resample(np.frombuffer(raw, dtype=np.float32).copy(), native, rate)
     if trim:
         a, b = speech_extent(samples, rate)
@@ -171,12 +177,7 @@ def speak_natural(text: str, lang: str = "en", rate: int = 16000, trim: bool = T
     trim=True cuts the voice's own leading and trailing silence (keeping 20 ms), as speak() does.
     """
     raw, native = _natural(text, lang)
-    samples = resample(np.frombuffer(raw, dtype=np.float32).copy(), native, rate)
-    if trim:
-        a, b = speech_extent(samples, rate)
-        pad = int(0.02 * rate)
-        samples = samples[max(0, int(a * rate) - pad): int(b * rate) + pad]
-    return samples
+    return _prepared(raw, native, rate, trim)
 
 
 def natural_available(lang: str) -> str | None:
