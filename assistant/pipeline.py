@@ -234,11 +234,11 @@ class Pipeline:
 
     def _recognize(self, audio: np.ndarray) -> Transcript:
         assert self._recognizer is not None, "a pipeline that hears speech needs a recognizer"
-        asr = self._config.asr
         # A dialog that keeps no language or record (a stand-in that only counts turns) gets none.
         lang = getattr(self._dialog, "lang", None)
-        hints = (recognition_hints(self._dialog.state, getattr(self._dialog, "record", {}), lang)
-                 if asr.dialog_hints != "off" and lang in asr.dialog_hints_languages else None)
+        # Hints go to the recogniser in every language: it uses them as a prompt only where
+        # [asr] dialog_hints says so, and everywhere to know a whole yes or no when it hears one.
+        hints = recognition_hints(self._dialog.state, getattr(self._dialog, "record", {}), lang)
         if hints is None:  # a recogniser without hints (a test double) is called as before
             return self._recognizer.transcribe(audio, lang_hint=self._lang_hint())
         return self._recognizer.transcribe(audio, lang_hint=self._lang_hint(), hints=hints)

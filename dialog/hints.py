@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dialog import phrasing
+from dialog import corrections, phrasing
 from dialog.states import DialogState
 
 # Yes first, no last: whisper continues a prompt's style, and the ending is what it weighs most.
@@ -23,11 +23,29 @@ REPLIES = {
 HOTWORDS = {"en": "yes yeah yep okay no", "zh": "对 好 行 嗯 是 不对 不是"}
 
 
+# Murmurs are left out of the expected replies: whisper writes them for any hum or breath.
+MURMURS = {"嗯", "嗯嗯", "嗯哼", "嗯呢", "mhm", "mhmm", "mm hmm", "uh huh", "uh uh", "y"}
+
+
+def _bare_replies(lang: str) -> frozenset[str]:
+    """The dialog's own yes and no words that make a whole reply in a breath (up to three
+    characters or two words), as plain lower-case text."""
+    if lang == "zh":
+        words = [w for w in corrections.ZH_YES + corrections.ZH_NO if len(w) <= 3 and w.isascii() is False]
+    else:
+        words = [" ".join(p) for p in corrections.EN_YES + corrections.EN_NO if len(p) <= 2]
+    return frozenset(w for w in words if w not in MURMURS)
+
+
+REPLY_WORDS = {lang: _bare_replies(lang) for lang in REPLIES}
+
+
 @dataclass(frozen=True)
 class Hints:
     lang: str      # the language they are written in; a decode in another language ignores them
     prompt: str    # context text: the description said back, then the reply words
     hotwords: str  # the same as a word list
+    replies: frozenset = frozenset()  # whole replies expected now (yes/no words, no punctuation)
 
 
 def recognition_hints(state: str, record: dict, lang: str) -> Hints | None:
@@ -38,6 +56,6 @@ def recognition_hints(state: str, record: dict, lang: str) -> Hints | None:
     description = phrasing.describe(record, lang)
     if lang == "zh":
         prompt = description + "?" + "".join(REPLIES["zh"])
-        return Hints(lang, prompt, f"{HOTWORDS['zh']} {description}")
+        return Hints(lang, prompt, f"{HOTWORDS['zh']} {description}", REPLY_WORDS["zh"])
     prompt = description[:1].upper() + description[1:] + "? " + " ".join(REPLIES["en"])
-    return Hints(lang, prompt, f"{HOTWORDS['en']} {description}")
+    return Hints(lang, prompt, f"{HOTWORDS['en']} {description}", REPLY_WORDS["en"])

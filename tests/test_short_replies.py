@@ -46,6 +46,28 @@ def test_no_hints_outside_confirming(state):
     assert recognition_hints(state, _record("en"), "en") is None
 
 
+@pytest.mark.parametrize("lang, bare, not_bare", [
+    ("zh", ["对", "对的", "行", "好", "是", "不对", "不是", "不要", "没错"], ["嗯", "一个女孩", "不对,是男孩"]),
+    ("en", ["yes", "yeah", "yep", "sure", "no", "nope", "sounds good", "thats right"], ["mhm", "a girl", "no, a boy"]),
+])
+def test_hints_list_the_whole_replies_and_leave_out_murmurs_and_changes(lang, bare, not_bare):
+    replies = recognition_hints("confirming", _record(lang), lang).replies
+    assert set(bare) <= replies
+    assert not set(not_bare) & replies
+
+
+def test_the_recogniser_knows_an_expected_reply_by_its_words_only():
+    from assistant.speech.asr import Recognizer
+
+    zh = recognition_hints("confirming", _record("zh"), "zh")
+    en = recognition_hints("confirming", _record("en"), "en")
+    assert Recognizer._expected_reply("对。", "zh", zh) and Recognizer._expected_reply("不对!", "zh", zh)
+    assert Recognizer._expected_reply("Yes.", "en", en) and Recognizer._expected_reply("That's right.", "en", en)
+    assert not Recognizer._expected_reply("对。", "en", zh)  # decoded in another language than expected
+    assert not Recognizer._expected_reply("不对,是男孩", "zh", zh)  # a change is judged as whisper scores it
+    assert not Recognizer._expected_reply("Yes.", "en", None)  # nothing is expected outside confirming
+
+
 def test_no_hints_without_a_description_or_language():
     assert recognition_hints("confirming", {}, "en") is None
     assert recognition_hints("confirming", _record("en"), "ja") is None
@@ -145,12 +167,16 @@ def test_mandarin_one_syllable_replies_become_their_intent(recognizer, tmp_path)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["white", "pink", "babble", "claps", "chord", "typing"])
-def test_noise_while_confirming_with_hints_is_no_turn(recognizer, tmp_path, kind):
-    """A prompt is what whisper says on noise when it invents: with the Mandarin hints on (the
-    default) noise while a description waits for its answer must still be no turn."""
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("kind", ["white", "pink", "babble", "claps", "slam", "chord", "typing"])
+def test_noise_while_confirming_with_hints_is_no_turn(recognizer, tmp_path, kind, lang):
+    """A prompt is what whisper says on noise when it invents, and an expected reply is judged by
+    its words' probability: with both on (the default) noise while a description waits for its
+    answer must still be no turn."""
     assert recognizer.config.asr.dialog_hints != "off" and "zh" in recognizer.config.asr.dialog_hints_languages
-    audio = np.concatenate([nf.bursts(kind, level, count=2, seed=i) for i, level in enumerate((-30, -15))])
-    heard, recorder = _intents(recognizer, audio, tmp_path, "zh")
+    assert recognizer.config.asr.reply_min_token_prob < 1.0
+    audio = np.concatenate([nf.bursts(kind, level, count=2, seed=i, burst_s=b)
+                            for i, (level, b) in enumerate(((-30, 3.0), (-15, 1.0), (-9, 0.4)))])
+    heard, recorder = _intents(recognizer, audio, tmp_path, lang)
     assert heard == [], (kind, heard, recorder.of_type("transcript"))
     assert len(recorder.of_type("ignored")) == len(recorder.of_type("speech"))
