@@ -270,6 +270,10 @@ def _supported(kind: str, text: str, out: list[_Item], start: int, end: int) -> 
         return (adjacent and prev.kind == "color") or _starts_with_kind(rest, "subject")
     if kind == "color":
         return after.startswith(COLOR_NOUN_AFTER)
+    if kind == "outfit":
+        # 黄色连一群: a colour said right before a garment of two or more characters makes it
+        # likely, whatever verb led (one character after a colour is a verb too often: 红色改成)
+        return adjacent and prev.kind == "color" and end - start >= 2
     if kind == "setting":
         return after.startswith(("里", "上", "边", "下"))
     return False
@@ -326,8 +330,10 @@ def _near_sounds(text: str, items: list[_Item], table: dict) -> list[_Item]:
                     continue
                 if (kind, value) in {(x.kind, x.value) for x in span_items}:
                     continue  # already read as that word: nothing to repair
-                if n == 1 and kind not in ("accessories", "outfit"):
-                    continue
+                if n == 1 and kind not in ("accessories", "outfit") and not (
+                        kind == "color" and cand.cost == 0 and not (out and out[-1].kind == "char"
+                                                                    and out[-1].end == start)):
+                    continue  # 子头发 is 紫头发 (not 狮子): a one-character colour only by its exact sound, before its noun
                 if _near_accepted(cand, n, kind, lambda: _supported(kind, text, out, start, end)):
                     taken = _Item(kind, value, start, end, span)
                     break
@@ -609,7 +615,8 @@ def _glasses_heard_as_eyes(text: str, items: list[_Item]) -> None:
             a, _ = _clause_bounds(text, it.start)
             before = _strip_end(text[a:it.start], ("着", "一副", "副", "了", "个", "上"))
             if before.endswith(("戴", "带", "配", "摘", "去掉", "拿掉", "摘掉", "不要", "没戴", "不戴", "加")) \
-                    or _sounds_like_wearing(text[a:it.start]):
+                    or _sounds_like_wearing(text[a:it.start]) or fuzzy.zh_sounds(before[-1:]) == ("dai",):
+                # 代眼睛, 待眼睛: any dai before the eyes is 戴 misheard; nobody "has" eyes that way
                 it.kind, it.value = "accessories", "glasses"
 
 
@@ -714,6 +721,7 @@ def analyse(text: str, near: bool = True) -> Analysis:
             # 不要背景 / 配饰都去掉: the whole slot goes.
             out.mentions.append(Mention(slot, None, m.start(), True, m.group()))
     out.context.sort(key=lambda c: c[1])
+    _self_repairs(text, out)
     _role_yields_to_person_word(out)
     _said_again(out)
     out.mentions += [Mention("subject", None, m.start(), text=m.group(), start=m.start(), split=True)
@@ -747,6 +755,72 @@ def _phrase_start(text: str, items: list[_Item], k: int) -> int:
     # Modifiers without a number are joined by 的 (穿红裙子的女孩); a verb before a bare noun
     # is the figure before it's (女孩蹲在路边看小猫).
     return floor if "的" in text[floor:items[k].start] else items[k].start
+
+
+# A speaker taking back what they just said, between pauses: 一个红头发,不对,紫头发 /
+# 画一只猫,哦不,是一只狗 / 在海边,啊不是,是在山上. The marker stands alone in its clause (or
+# before 是), after a filler at most; 我是说 / 我的意思是 open the clause that repairs.
+REPAIR_ALONE = ("不对", "不是", "不", "不不", "错了", "说错了", "不好意思")
+REPAIR_OPENERS = ("我是说", "我的意思是", "我是想说", "应该是", "更正一下", "我说错了")
+REPAIR_FILLERS = "啊阿哦噢呃额嗯唉哎诶"
+
+
+@lru_cache(maxsize=1)
+def _repair_sounds() -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+    def sounds(words):
+        return tuple(s for s in (fuzzy.zh_sounds(w) for w in words) if s and len(s) >= 2)
+    return sounds(REPAIR_ALONE), sounds(REPAIR_OPENERS)
+
+
+def _sounds_like(heard: tuple[str, ...] | None, markers) -> bool:
+    """Heard as one of the markers with one syllable slipped (无对 for 不对, 我不 for 哦不, 我是收 for
+    我是说): whisper hears these function words through the same slips as nouns."""
+    if not heard:
+        return False
+    for marker in markers:
+        if len(marker) == len(heard) and syllables.exact_syllables(heard, marker) >= len(marker) - 1 \
+                and (heard[-1] == marker[-1] or syllables.word_cost(heard, marker) <= 0.7):
+            return True
+    return False
+
+
+def _repair_marks(text: str) -> list[int]:
+    """Where the speaker takes back what came before: the start of each marker."""
+    alone, openers = _repair_sounds()
+    marks, start = [], 0
+    for i in range(len(text) + 1):
+        if i < len(text) and text[i] not in PUNCT and text[i] != "、":  # whisper writes a pause as 、 too
+            continue
+        clause, at = text[start:i], start
+        start = i + 1
+        if at == 0:
+            continue  # a reply's opening 不对 is the dialog's answer, not a repair inside it
+        core = clause.lstrip(REPAIR_FILLERS)
+        if not core:
+            continue
+        pos = at + len(clause) - len(core)
+        bare = core[:-1] if core.endswith("是") and len(core) > 1 and core[:-1] in REPAIR_ALONE else core
+        if bare in REPAIR_ALONE or core.startswith(REPAIR_OPENERS):
+            marks.append(pos)
+        elif len(core) <= 3 and _sounds_like(fuzzy.zh_sounds(core), alone):
+            marks.append(pos)
+        elif len(core) > 3 and _sounds_like(fuzzy.zh_sounds(core[:3]), openers):
+            marks.append(pos)
+    return marks
+
+
+def _self_repairs(text: str, out: Analysis) -> None:
+    """A value named after a repair replaces the same slot's value named before it (as
+    parse_en._self_repairs): 一个女孩,不对,一个男孩 is a boy; 穿蓝色,我是说黄色连衣裙 is yellow;
+    戴着帽子,不对,戴着眼镜 is the glasses alone."""
+    drop = []
+    for mark in _repair_marks(text):
+        after = {m.slot for m in out.mentions if m.pos >= mark and not m.negated and m.slot != "color"}
+        if after & {"hair_color", "eye_color", "outfit_color"}:
+            after.add("color")
+        drop += [m for m in out.mentions if m.pos < mark and not m.negated and m.slot in after]
+    if drop:
+        out.mentions = [m for m in out.mentions if all(m is not d for d in drop)]
 
 
 def _said_again(out: Analysis) -> None:

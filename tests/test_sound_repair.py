@@ -151,3 +151,61 @@ def test_meant_chinese_reads_the_same(text):
 ])
 def test_meant_chinese_gains_no_slots(text, slots):
     assert set(record(text)) - {"count"} == slots, record(text)
+
+
+# Self-repair inside a Chinese description: what follows the marker replaces the same slot before
+# it. Typed, and as whisper base wrote it for the natural voice (the marker itself misheard).
+SELF_REPAIRS = [
+    ("一个女孩,不对,一个棕色头发的男孩在弹吉他", {"subject": "boy", "hair_color": "brown"}),
+    ("画一只猫,哦不,是一只狗,坐在雪地里", {"subject": "dog", "setting": "snow field"}),
+    ("一个红头发,不对,紫头发的女人在城市里跳舞", {"hair_color": "purple", "subject": "woman"}),
+    ("一个男孩在海边,啊不是,是在山上挥手", {"setting": "mountain", "action": "waving"}),
+    ("一个穿蓝色,我是说黄色连衣裙的女孩在唱歌", {"outfit_color": "yellow", "outfit": "dress"}),
+    ("一个扎辫子的,嗯,不对,波波头的女孩坐在湖边", {"hair_style": "bob", "setting": "lake"}),
+    ("怪一只猫、我不、是一只狗、坐在雪地里。", {"subject": "dog"}),
+    ("一个红头发、无对,子头发的女人在城市里跳舞。", {"hair_color": "purple"}),
+    ("一个男孩在海边,阿不是,是在山上挥手。", {"setting": "mountain"}),
+    ("一个穿蓝色,我是收黄色连一群的女孩在唱歌。", {"outfit_color": "yellow", "outfit": "dress"}),
+    ("一个扎变子的、狠、无对、波波头的女孩坐在湖边。", {"hair_style": "bob"}),
+]
+
+
+@pytest.mark.parametrize("heard,want", SELF_REPAIRS)
+def test_self_repair_replaces_what_was_taken_back(heard, want):
+    got = record(heard)
+    assert "figures" not in got, got  # the taken-back subject is no second figure
+    for slot, value in want.items():
+        assert got.get(slot) == value, (slot, got)
+
+
+@pytest.mark.parametrize("text,want", [
+    ("不对,是男孩", {"subject": "boy"}),  # a reply's own 不对 takes nothing back
+    ("一个女孩,不是男孩", {"subject": "girl"}),  # a rejection, not a repair
+    ("一个女孩在海边,对,在海边", {"subject": "girl", "setting": "beach"}),
+])
+def test_no_repair_where_nothing_is_taken_back(text, want):
+    got = record(text)
+    for slot, value in want.items():
+        assert got.get(slot) == value, (slot, got)
+
+
+def test_self_repair_of_an_accessory_replaces_it():
+    assert record("一个女孩戴着帽子,不对,戴着眼镜")["accessories"] == ["glasses"]
+    assert set(record("一个女孩戴着帽子和眼镜")["accessories"]) == {"hat", "glasses"}
+
+
+@pytest.mark.parametrize("heard,want", [
+    ("一个代眼睛和狐蝶结的女孩坐在图书馆里。", {"glasses", "ribbon"}),  # 代 (dai) is 戴
+    ("一个呆眼睛的女孩", {"glasses"}),
+])
+def test_eyes_after_a_sound_of_dai_are_glasses(heard, want):
+    assert set(record(heard)["accessories"]) == want
+
+
+def test_big_eyes_stay_eyes():
+    assert "accessories" not in record("一个大眼睛的女孩")
+
+
+def test_one_character_colour_by_exact_sound_before_its_noun():
+    assert record("一个红头发、无对,子头发的女人")["hair_color"] == "purple"
+    assert "hair_color" not in record("一只狮子头发很乱")  # 子 of 狮子 is no colour
