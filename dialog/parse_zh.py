@@ -580,6 +580,56 @@ def _negations(text: str, items: list[_Item]) -> None:
                 it.negated = True
 
 
+@lru_cache(maxsize=1)
+def _subject_sounds() -> dict[tuple[str, ...], tuple[str, object]]:
+    table, _ = _index()
+    out = {}
+    for word, (kind, value) in table.items():
+        sound = fuzzy.zh_sounds(word) if kind == "subject" and len(word) >= 2 else None
+        if sound:
+            out.setdefault(sound, (word, value))
+    return out
+
+
+def _person_heard_as_place(text: str, items: list[_Item]) -> list[_Item]:
+    """一个南海 is 一个男孩 (nan hai both): 个 counts people and things, never a place, so two
+    characters right after it holding a place word and sounding exactly like a person word
+    are that person."""
+    out: list[_Item] = []
+    k = 0
+    while k < len(items):
+        pair = items[k:k + 2]
+        if len(pair) == 2 and pair[0].start > 0 and text[pair[0].start - 1] == "个" \
+                and pair[0].end == pair[1].start and pair[1].end - pair[0].start == 2 \
+                and "setting" in {x.kind for x in pair} and {x.kind for x in pair} <= {"setting", "char"}:
+            hit = _subject_sounds().get(fuzzy.zh_sounds(text[pair[0].start:pair[1].end]) or ())
+            if hit:
+                out.append(_Item("subject", hit[1], pair[0].start, pair[1].end, text[pair[0].start:pair[1].end]))
+                k += 2
+                continue
+        out.append(items[k])
+        k += 1
+    return out
+
+
+_OFF_FILL = tuple(w for w in NEG_FILL if w != "掉")
+
+
+def _off_verbs(text: str, items: list[_Item]) -> None:
+    """A verb with 掉 before an accessory takes it off whatever the verb (摘掉, 扔掉, and 去掉
+    heard as 吃掉): 掉 says "off", and nobody eats a mask. The verb is then no action."""
+    for k, it in enumerate(items):
+        if it.kind != "accessories" or it.negated:
+            continue
+        a, _ = _clause_bounds(text, it.start)
+        before = _strip_end(text[a:it.start], _OFF_FILL)
+        if before.endswith("掉") and len(before) >= 2:
+            it.negated = True
+            verb = next((x for x in items[:k] if x.end == a + len(before) - 1), None)
+            if verb is not None and verb.kind == "action":
+                verb.kind = "char"
+
+
 GENDERED = {"女": {"man": "woman", "boy": "girl", "person": "woman", "child": "girl"},
             "男": {"woman": "man", "girl": "boy", "person": "man", "child": "boy"}}
 
@@ -687,9 +737,11 @@ def analyse(text: str, near: bool = True) -> Analysis:
     text = normalise(text)
     items = _match(text, near)
     _gender_prefix(items)
+    items = _person_heard_as_place(text, items)
     _glasses_heard_as_eyes(text, items)
     _bind_colors(text, items)
     _bind_lengths(text, items)
+    _off_verbs(text, items)
     _negations(text, items)
     _replacements(text, items)
     out = Analysis("zh")

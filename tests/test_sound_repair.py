@@ -209,3 +209,15 @@ def test_big_eyes_stay_eyes():
 def test_one_character_colour_by_exact_sound_before_its_noun():
     assert record("一个红头发、无对,子头发的女人")["hair_color"] == "purple"
     assert "hair_color" not in record("一只狮子头发很乱")  # 子 of 狮子 is no colour
+
+
+def test_a_verb_with_diao_takes_an_accessory_off():
+    reply = corrections.interpret("吃掉面具。", {"subject": "man", "accessories": ["hat", "mask"]}, "zh")
+    assert reply.attributes["accessories"] == ["hat"] and "action" not in reply.attributes
+    assert record("一个女孩在吃东西")["action"] == "eating"
+
+
+def test_a_person_word_heard_as_a_place_after_ge():
+    got = record("新海诚的风格,一个南海晚上站在城市里。")
+    assert got["subject"] == "boy" and got["setting"] == "city"
+    assert record("一个男孩在南海")["setting"] == "beach"  # a place where a place goes
