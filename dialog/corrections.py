@@ -280,6 +280,14 @@ def _markers_zh(text: str, analysis: Analysis) -> _Markers:
                     break
         if word is None and m.affirm is None:
             word = _answer_heard_before_correction(s, i)
+        if word is None and m.affirm is not None:
+            # 好的。花帮。 is 好的,画吧: a short clause after the answer that sounds like the same
+            # answer is part of it, not a flower.
+            end = next((j for j in range(i, len(s)) if s[j] in PUNCT), len(s))
+            if end - i <= 3 and affirm_by_sound(s[i:end], "zh") is m.affirm:
+                m.said |= {x.pos for x in analysis.mentions if i <= x.pos < end}
+                i = end
+                continue
         if word is None:
             content_start = i
             break

@@ -367,8 +367,9 @@ def _near_accepted(cand, n: int, kind: str, supported) -> bool:
         return cand.cost == 0 or (cand.content_exact and cand.cost <= syllables.ONE_OFF_FINAL_COST)
     if cand.cost <= syllables.ONE_OFF_FINAL_COST:
         return True
-    # Two unrelated vowels (射女: 少女) only for a person word with its other half said right.
-    return kind == "subject"
+    # Two unrelated vowels (射女: 少女) only for a person word with its other half said right,
+    # or a garment after 穿 or its colour (穿友衣: 泳衣).
+    return kind in ("subject", "outfit")
 
 
 _ASCII_WORD = re.compile(r"[a-z]+")

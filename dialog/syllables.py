@@ -24,6 +24,9 @@ NEAR_INITIALS = {frozenset(p) for p in (("zh", "z"), ("ch", "c"), ("sh", "s"), (
 NEAR_FINALS = {frozenset(p) for p in (("an", "ang"), ("en", "eng"), ("in", "ing"), ("ian", "iang"),
                                       ("uan", "uang"), ("un", "ong"), ("eng", "ong"), ("i", "v"),
                                       ("u", "v"), ("ui", "ei"), ("iu", "ou"), ("ie", "ue"))}
+# After z/c/s/zh/ch/sh/r the final "i" is no [i] but a buzzed vowel close to the "e" of se/she/ze:
+# 色 is heard as 饰, 四, 丝 (宗四 for 棕色, 粉丝头发 for 粉色头发).
+SIBILANTS = frozenset(("z", "c", "s", "zh", "ch", "sh", "r"))
 NEAR_INITIAL_COST = 0.3
 NEAR_FINAL_COST = 0.3
 # A final one letter off (a nasal dropped or added: fa/fan, e/en; ao/a) sounds closer than two
@@ -68,7 +71,8 @@ def syllable_cost(a: str, b: str) -> float:
     else:
         return 1.0  # a different consonant: another syllable, whatever the vowel
     if fa != fb:
-        if frozenset((fa, fb)) in NEAR_FINALS:
+        if frozenset((fa, fb)) in NEAR_FINALS or (
+                {fa, fb} == {"i", "e"} and ia in SIBILANTS and ib in SIBILANTS):
             cost += NEAR_FINAL_COST
         elif _one_off(fa, fb):
             cost += ONE_OFF_FINAL_COST

@@ -221,3 +221,21 @@ def test_a_person_word_heard_as_a_place_after_ge():
     got = record("新海诚的风格,一个南海晚上站在城市里。")
     assert got["subject"] == "boy" and got["setting"] == "city"
     assert record("一个男孩在南海")["setting"] == "beach"  # a place where a place goes
+
+
+def test_an_approval_heard_twice_over_is_no_flower():
+    current = {"subject": "girl", "setting": "beach"}
+    reply = corrections.interpret("好的。花帮。", current, "zh")  # 好的,画吧
+    assert reply.intent == "confirm" and reply.attributes == current
+    assert corrections.interpret("好的,加一朵花", current, "zh").attributes["accessories"] == ["flower"]
+
+
+def test_a_garment_after_chuan_with_one_vowel_slipped():
+    assert record("一个穿友衣的女孩在湖边。")["outfit"] == "swimsuit"  # you yi for yong yi
+    assert "outfit" not in record("他是大一的学生")
+
+
+def test_sibilant_i_is_near_e():
+    c = syllables.syllable_cost
+    assert c("si", "se") <= syllables.NEAR_FINAL_COST and c("shi", "she") <= syllables.NEAR_FINAL_COST
+    assert c("di", "de") == syllables.OTHER_FINAL_COST  # after d the i is a true i
