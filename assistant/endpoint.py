@@ -34,12 +34,16 @@ um uh uhm erm er hmm ah like so then also plus
 _OPEN_ENDINGS_ZH = ("的", "和", "跟", "与", "在", "穿", "戴", "着", "拿", "有", "是", "把", "还有", "然后",
                     "或者", "一个", "一只", "嗯", "呃", "额", "那个", "就是")
 _TRAILING = " \t\r\n\"'“”「」.!?。！？"
-# What the dialog acts on at once, per state: the early close is only for these.
+# What the dialog acts on at once, per state: the early close is only for these. A correction
+# ("不对,是男孩", "make her hair red") is said back at once like a description; one broken off
+# mid-pause ("no, a girl ... with red hair") is continued and heard whole (rejoined), as a
+# description is. Without "correct" every change waited the full end silence (bench_latency:
+# base zh 3 of 5 turns, 0.89 s median).
 _COMPLETE = {
     "idle": ("describe",),
-    "confirming": ("confirm", "deny", "describe"),
+    "confirming": ("confirm", "deny", "describe", "correct"),
     "generating": ("describe",),
-    "showing": ("describe",),
+    "showing": ("describe", "correct"),
 }
 
 

@@ -1,7 +1,7 @@
 """Reply latency: from the last voiced frame of a spoken description to the first sample of the
 spoken confirmation, through the real pipeline at natural pace.
 
-Dev-set descriptions are spoken by espeak-ng and played in real time (the session clock and the
+Dev-set descriptions are spoken by espeak-ng (or, --speaker natural, the natural voices) and played in real time (the session clock and the
 audio clock share their origin), through the VAD, the speculative recognition, the dialog and
 espeak-ng writing the reply. The reply's first sample exists when its WAV is written, which is
 when the `say` event is emitted; live playback adds only the device's output latency.
@@ -33,16 +33,16 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from tests.audio_fixtures import dev_descriptions, silence, speak, speech_extent  # noqa: E402
+from tests.audio_fixtures import dev_descriptions, silence, speak, speak_natural, speech_extent  # noqa: E402
 
 LEAD_S = 0.5
 GAP_S = 5.0  # room for the reply before the next description, so turns never queue
 
 
-def _stream(texts: list[tuple[str, str]], rate: int = 16000):
+def _stream(texts: list[tuple[str, str]], rate: int = 16000, speaker: str = "espeak"):
     parts, ends, pos = [silence(LEAD_S, rate)], [], LEAD_S
     for lang, text in texts:
-        speech = speak(text, lang, rate)
+        speech = speak_natural(text, lang, rate) if speaker == "natural" else speak(text, lang, rate)
         _, last = speech_extent(speech, rate)
         ends.append(pos + last)
         parts += [speech, silence(GAP_S, rate)]
@@ -64,7 +64,8 @@ class _Blocks:
 
 def run(model: str, threads: int, texts: list[tuple[str, str]], sized: bool = True,
         recognizer=None, end_silence_s: float | None = None, early: bool = True,
-        pause_s: float | None = None, voice: str = "espeak") -> dict:
+        pause_s: float | None = None, voice: str = "espeak", floor_s: float | None = None,
+        speaker: str = "espeak") -> dict:
     from assistant.config import Config
     from assistant.events import EventBus, Recorder
     from assistant.image.artist import Artist
@@ -80,11 +81,13 @@ def run(model: str, threads: int, texts: list[tuple[str, str]], sized: bool = Tr
     config.endpoint.early = early
     if pause_s is not None:
         config.vad.pause_s = pause_s
+    if floor_s is not None:
+        config.asr.window_floor_s = floor_s
     if end_silence_s is not None:
         config.vad.end_silence_s = end_silence_s
     config.image.backend = "sketch"
     config.gallery.enabled = False
-    audio, ends = _stream(texts, config.audio.sample_rate)
+    audio, ends = _stream(texts, config.audio.sample_rate, speaker)
     if recognizer is None:
         recognizer = Recognizer(config)
         recognizer.warm()
@@ -162,6 +165,10 @@ def main() -> int:
                         help="[vad] end_silence_s for this run (default: the config's); it is the floor of the latency")
     parser.add_argument("--pause", type=float, default=None,
                         help="[vad] pause_s for this run: when the speculative decode starts")
+    parser.add_argument("--speaker", default="espeak", choices=["espeak", "natural"],
+                        help="the voice that speaks the person's descriptions (natural: Piper / the Mandarin port)")
+    parser.add_argument("--floor", type=float, default=None,
+                        help="[asr] window_floor_s for this run: the shortest encoder window")
     parser.add_argument("--voice", default="espeak", choices=["espeak", "natural"],
                         help="the reply voice timed to its first sample (natural: Piper / the Mandarin port)")
     parser.add_argument("--verbose", action="store_true", help="print what was heard")
@@ -171,7 +178,9 @@ def main() -> int:
           f"({args.threads} threads, real-time feed, {args.per_lang} descriptions per language, "
           f"CT2_FORCE_CPU_ISA={os.environ.get('CT2_FORCE_CPU_ISA', '(native)')}, load {os.getloadavg()[0]:.1f}, "
           f"end silence {args.end_silence if args.end_silence is not None else 'from config'}, "
-          f"pause {args.pause if args.pause is not None else 'from config'})")
+          f"pause {args.pause if args.pause is not None else 'from config'}, "
+          f"window floor {args.floor if args.floor is not None else 'from config'}, reply voice {args.voice}, "
+          f"person's voice {args.speaker})")
     print("  parts (medians): end silence = last voiced frame to the turn's close; ASR = recognition time "
           "(speculative, from the first pause); ASR after close = what speculation did not hide; "
           "understand = transcript to the dialog's reply; 1st clause = espeak-ng on the first clause")
@@ -182,7 +191,8 @@ def main() -> int:
             recognizer, asr_med, lat_med = None, {}, {}
             for window, endpoint in [(w, e) for w in args.windows for e in args.endpoint]:
                 r = run(model, args.threads, texts, sized=window == "sized", recognizer=recognizer,
-                        end_silence_s=args.end_silence, early=endpoint == "early", pause_s=args.pause, voice=args.voice)
+                        end_silence_s=args.end_silence, early=endpoint == "early", pause_s=args.pause, voice=args.voice,
+                        floor_s=args.floor, speaker=args.speaker)
                 recognizer = r["recognizer"]
                 lat = r["latency"]
                 label = f"{window:5s} {endpoint:5s}"

@@ -183,3 +183,13 @@ def test_a_clear_yes_while_confirming_closes_early(recognizer, tmp_path):
     assert _waited(closes, ends[1]) < 1.0
     assert pipeline.early_closes == 2
     assert dialog.state in ("generating", "showing")
+
+
+def test_a_correction_while_confirming_closes_early(recognizer, tmp_path):
+    events, pipeline, dialog, ends, closes = _play(
+        recognizer, [0.5, "a girl with blue hair on the beach", 5.0, "no, make her hair red", 5.0], tmp_path)
+    understood = [e for e in events if e["type"] == "understood"]
+    assert [u["intent"] for u in understood] == ["describe", "correct"]
+    assert dialog.record.get("hair_color") == "red" and dialog.state == "confirming"
+    assert _waited(closes, ends[1]) < 1.0
+    assert pipeline.early_closes == 2
