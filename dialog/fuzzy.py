@@ -235,6 +235,16 @@ def zh_sounds(span: str) -> tuple[str, ...] | None:
     return _sound(span, zh_readings())
 
 
+def zh_heard_readings(span: str) -> tuple[tuple[str, ...], ...] | None:
+    """Each heard character's usual reading and its other common ones: a recogniser writes the
+    character, not the sound, so 宗似 may be zong si though 似 alone reads shi."""
+    sound = zh_sounds(span)
+    if not sound:
+        return None
+    other = _zh_sound_data().get("other_readings", {})
+    return tuple((r, *other[ch].split()) if ch in other else (r,) for ch, r in zip(span, sound))
+
+
 @lru_cache(maxsize=1)
 def _zh_words_by_length() -> dict[int, list[tuple[str, tuple[str, ...]]]]:
     readings = zh_readings()
@@ -253,26 +263,29 @@ def _zh_words_by_length() -> dict[int, list[tuple[str, tuple[str, ...]]]]:
 def zh_near_words(span: str, max_cost: float = 0.75) -> tuple[NearWord, ...]:
     """Vocabulary words with as many syllables as `span` whose syllables are all near the heard
     ones and at most one of them not the same, best first. Exact-sound words are included."""
-    sound = zh_sounds(span)
-    if not sound or span in zh_real_words() or span in zh_near_real_words():
+    heard = zh_heard_readings(span)
+    if not heard or span in zh_real_words() or span in zh_near_real_words():
         return ()
-    return near_words_in(span, sound, _zh_words_by_length().get(len(span), ()), max_cost)
+    return near_words_in(span, heard, _zh_words_by_length().get(len(span), ()), max_cost)
 
 
-def near_words_in(span: str, sound: tuple[str, ...], words, max_cost: float = 0.75) -> tuple[NearWord, ...]:
+def near_words_in(span: str, sound, words, max_cost: float = 0.75) -> tuple[NearWord, ...]:
+    """`sound`: the heard syllables, or for each one the readings it may have (zh_heard_readings)."""
+    heard = tuple((s,) if isinstance(s, str) else tuple(s) for s in sound)
     found = []
     for word, wsound in words:
-        if word == span:
+        if word == span or len(wsound) != len(heard):
             continue
-        exact = syllables.exact_syllables(sound, wsound)
-        if exact < len(sound) - 1:
+        said = [w in h for h, w in zip(heard, wsound)]
+        exact = sum(said)
+        if exact < len(heard) - 1:
             continue
-        cost = syllables.word_cost(sound, wsound)
+        cost = sum(min(syllables.syllable_cost(r, w) for r in h) for h, w in zip(heard, wsound))
         if cost > max_cost:
             continue
         shared = sum(a == b and a not in ZH_FUNCTION_CHARS for a, b in zip(span, word))
         grammar = any(a != b and a in ZH_FUNCTION_CHARS for a, b in zip(span, word))
-        content = sum(a == b and ch not in ZH_FUNCTION_CHARS for a, b, ch in zip(sound, wsound, span))
+        content = sum(ok and ch not in ZH_FUNCTION_CHARS for ok, ch in zip(said, span))
         found.append(NearWord(word, cost, exact, shared, grammar, content))
     # Ties go to the schema's own words, the ones people say most (射女: 少女, not 熟女).
     found.sort(key=lambda w: (w.cost, w.word not in _starter_words(), -w.shared, w.word))

@@ -20,7 +20,7 @@ from dialog.words import en_index, singular
 
 # Clause breaks. The enumeration comma 、 is not one: it joins the items of a list
 # ("帽子、眼镜和围巾都去掉").
-PUNCT = set(",.;!?:，。！？；：…~～\"'“”‘’()（）[]【】")
+PUNCT = set(",.;!?:，。！？；：、…~～\"'“”‘’()（）[]【】")
 VALUE_SLOTS = ("subject", "hair_style", "outfit", "accessories", "action", "expression", "setting",
                "time_of_day", "weather", "style")
 # Characters a colour looks across on its way to its noun (红色的连衣裙, 金色长发, 一身白色的衣服).
@@ -138,7 +138,7 @@ def _match(text: str, near: bool = True) -> list[_Item]:
             items.append(_Item("char", ch, i, i + 1, ch))
             i += 1
     items = _soundalikes_in_leftovers(text, items, table)
-    return _near_sounds(text, items, table) if near else items
+    return _colours_by_place(text, _near_sounds(text, items, table), table) if near else items
 
 
 def _soundalikes_in_leftovers(text: str, items: list[_Item], table: dict) -> list[_Item]:
@@ -298,21 +298,29 @@ def _near_sounds(text: str, items: list[_Item], table: dict) -> list[_Item]:
 
     A word of several characters is never broken up, and a real word is kept (the guard lists
     in zh_pinyin.json)."""
-    def loose(x: _Item) -> bool:
-        # a colour and its noun (蓝发, 绿眼) hold on to each other: never half of another word
-        return len(x.text) == 1 and "\u4e00" <= x.text <= "\u9fff" and x.kind not in (
-            "count", "punct", "color", "hair_noun", "eye_noun", "length", "thing")  # 窗边 stays
+    def loose(i: int) -> bool:
+        x = items[i]
+        if len(x.text) != 1 or not "\u4e00" <= x.text <= "\u9fff":
+            return False
+        if x.kind == "color":
+            # a colour and its noun (蓝发, 绿眼) hold on to each other, but a colour that colours
+            # nothing may be the end of a word heard wrong (围金: 围巾)
+            nxt = items[i + 1] if i + 1 < len(items) else None
+            return nxt is None or nxt.kind in ("char", "punct") and not text.startswith(
+                COLOR_NOUN_AFTER, x.end)
+        # 窗边 stays: a one-character noun outside the schema only inside a long word (渣马以: 扎马尾)
+        return x.kind not in ("count", "punct", "hair_noun", "eye_noun", "length")
 
     out: list[_Item] = []
     k = 0
     while k < len(items):
         it = items[k]
-        if not loose(it):
+        if not loose(k) or it.kind in ("color", "thing"):
             out.append(it)
             k += 1
             continue
         run_end = k
-        while run_end < len(items) and loose(items[run_end]) and items[run_end].start == \
+        while run_end < len(items) and loose(run_end) and items[run_end].start == \
                 items[k].start + (run_end - k):
             run_end += 1
         taken = None
@@ -321,6 +329,11 @@ def _near_sounds(text: str, items: list[_Item], table: dict) -> list[_Item]:
             if not any(x.kind == "char" for x in span_items):
                 continue  # at least one character nothing explains
             if n == 1 and it.kind != "char":
+                continue
+            if any(x.kind == "thing" for x in span_items) and n < 3:
+                continue
+            colour = any(x.kind == "color" for x in span_items)
+            if colour and span_items[-1].kind != "color":
                 continue
             start, end = it.start, it.start + n
             span = text[start:end]
@@ -334,6 +347,8 @@ def _near_sounds(text: str, items: list[_Item], table: dict) -> list[_Item]:
                         kind == "color" and cand.cost == 0 and not (out and out[-1].kind == "char"
                                                                     and out[-1].end == start)):
                     continue  # 子头发 is 紫头发 (not 狮子): a one-character colour only by its exact sound, before its noun
+                if colour and not (cand.cost == 0 and cand.shared):
+                    continue
                 if _near_accepted(cand, n, kind, lambda: _supported(kind, text, out, start, end)):
                     taken = _Item(kind, value, start, end, span)
                     break
@@ -345,6 +360,29 @@ def _near_sounds(text: str, items: list[_Item], table: dict) -> list[_Item]:
         else:
             out.append(it)
             k += 1
+    return out
+
+
+COLOURED = ("hair_noun", "hair_style", "eye_noun", "outfit")
+
+
+def _colours_by_place(text: str, items: list[_Item], table: dict) -> list[_Item]:
+    """Two characters right before hair, eyes or a garment are its colour, whatever they were
+    heard as (颜色长发 for 银色长发, 宗四头发 for 棕色头发), when one colour sounds nearest to them:
+    the place says a colour was said, the sound says which."""
+    out = list(items)
+    for k in range(len(out) - 1, 1, -1):
+        pair = out[k - 2:k]
+        if out[k].kind not in COLOURED or not all(x.kind in ("char", "count") and len(x.text) == 1
+                                                  for x in pair) or pair[1].end != out[k].start:
+            continue
+        if text.endswith(("什么", "啥", "哪", "种", "这个", "那个", "同", "换个", "的"), 0, pair[0].start):
+            continue  # 什么颜色头发: a question about the colour, not one
+        colours = [c for c in fuzzy.zh_near_words(pair[0].text + pair[1].text)
+                   if table[c.word][0] == "color" and c.cost <= syllables.OTHER_FINAL_COST]
+        if colours and (len(colours) == 1 or colours[1].cost > colours[0].cost):
+            kind, value = table[colours[0].word]
+            out[k - 2:k] = [_Item(kind, value, pair[0].start, pair[1].end, pair[0].text + pair[1].text)]
     return out
 
 
@@ -631,6 +669,25 @@ def _off_verbs(text: str, items: list[_Item]) -> None:
                 verb.kind = "char"
 
 
+# What a hesitation (嗯, 呃, 啊) is written as when a recogniser takes it for a word: 樱、那个
+HESITATION_SOUNDS = frozenset(("en", "eng", "n", "ng", "m", "e", "a", "o", "ai", "ei", "ao", "ou", "er",
+                               "ying", "yin"))
+
+
+def _hesitations(items: list[_Item]) -> None:
+    """A one-character word that is a whole clause by itself and sounds like a hesitation is one:
+    no one says a place or an action as a lone syllable (樱、在咖啡馆 is 嗯、在咖啡馆). A colour may be
+    an answer (银。), so it stays."""
+    for k, it in enumerate(items):
+        if len(it.text) != 1 or it.kind in ("char", "punct", "color", "count"):
+            continue
+        alone = (k == 0 or items[k - 1].kind == "punct") and (
+            k + 1 == len(items) or items[k + 1].kind == "punct")
+        heard = fuzzy.zh_heard_readings(it.text)
+        if alone and heard and set(heard[0]) & HESITATION_SOUNDS:
+            items[k] = _Item("char", it.text, it.start, it.end, it.text)
+
+
 GENDERED = {"女": {"man": "woman", "boy": "girl", "person": "woman", "child": "girl"},
             "男": {"woman": "man", "girl": "boy", "person": "man", "child": "boy"}}
 
@@ -737,6 +794,7 @@ def analyse(text: str, near: bool = True) -> Analysis:
     test can show that a sentence meant as said reads the same either way."""
     text = normalise(text)
     items = _match(text, near)
+    _hesitations(items)
     _gender_prefix(items)
     items = _person_heard_as_place(text, items)
     _glasses_heard_as_eyes(text, items)

@@ -106,6 +106,7 @@ def regenerate_pinyin() -> int:
         r = reading(ch)
         if r.isalpha():
             table[ch] = r
+    other = _other_readings(table)
     words = {}
     for key in vocab:
         if all("\u4e00" <= ch <= "\u9fff" for ch in key):
@@ -131,9 +132,34 @@ def regenerate_pinyin() -> int:
         and fuzzy.near_words_in(w, sound, by_length.get(len(w), ())))
     with open(fuzzy.PINYIN_PATH, "w", encoding="utf-8") as f:
         json.dump({"readings": table, "word_readings": words, "real_words": real,
-                   "near_real_words": near_real}, f, ensure_ascii=False, separators=(",", ":"))
+                   "near_real_words": near_real,
+                   "other_readings": other}, f, ensure_ascii=False, separators=(",", ":"))
     print(f"{len(words)} word readings, {len(real)} real words, {len(near_real)} near real words")
     return len(table)
+
+
+def _other_readings(table: dict[str, str]) -> dict[str, str]:
+    """Readings besides the usual one that a character commonly has in words (似 is shi alone,
+    si in 相似, 类似, 似乎): those said in at least 5 and a tenth of pypinyin's phrases with it."""
+    from collections import Counter, defaultdict
+
+    from pypinyin import phrases_dict
+    from pypinyin.contrib.tone_convert import to_normal
+
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for phrase, said in phrases_dict.phrases_dict.items():
+        if len(phrase) == len(said):
+            for ch, r in zip(phrase, said):
+                if ch in table:
+                    counts[ch][to_normal(r[0])] += 1
+    other = {}
+    for ch, usual in table.items():
+        total = sum(counts[ch].values())
+        alts = [r for r, n in counts[ch].most_common()
+                if r != usual and r.isalpha() and n >= 5 and n >= 0.1 * total]
+        if alts:
+            other[ch] = " ".join(alts)
+    return other
 
 
 def _previous_real_words() -> set[str]:

@@ -239,3 +239,32 @@ def test_sibilant_i_is_near_e():
     c = syllables.syllable_cost
     assert c("si", "se") <= syllables.NEAR_FINAL_COST and c("shi", "she") <= syllables.NEAR_FINAL_COST
     assert c("di", "de") == syllables.OTHER_FINAL_COST  # after d the i is a true i
+
+
+def test_a_character_is_heard_with_its_other_common_readings():
+    assert fuzzy.zh_heard_readings("宗似") == (("zong",), ("shi", "si"))  # 似 alone is shi, in 相似 si
+    assert record("一个宗似头发的男孩在弹吉他。")["hair_color"] == "brown"
+
+
+def test_a_colour_that_colours_nothing_may_end_a_word_heard_wrong():
+    assert record("再加一条围金。")["accessories"] == ["scarf"]  # wei jin: 围巾
+    assert record("一个金发女孩")["hair_color"] == "blonde"
+    assert record("头发是金的")["hair_color"] == "blonde"
+
+
+def test_a_long_word_heard_wrong_may_hold_a_one_character_noun():
+    assert record("我想要一个渣马以的女孩。")["hair_style"] == "ponytail"  # 马 (a horse) inside 扎马尾
+    assert "hair_style" not in record("一个女孩骑着马")
+
+
+def test_a_lone_syllable_like_a_hesitation_is_one():
+    got = record("樱、那个,我想要一个扎马尾的女孩。樱、在咖啡馆吃东西。")  # 嗯 heard as 樱
+    assert got["setting"] == "cafe"
+    assert record("一个女孩在樱花树下")["setting"] == "cherry blossoms"
+
+
+def test_a_colour_is_where_a_colour_goes():
+    got = record("挂一个颜色长发的女孩在图书馆看书。")  # yin se heard as 颜色, "colour" itself
+    assert got["hair_color"] == "silver" and got["hair_style"] == "long"
+    assert "hair_color" not in record("什么颜色头发都行")
+    assert "hair_color" not in record("这个颜色的头发很好看")

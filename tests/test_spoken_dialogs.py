@@ -3,11 +3,9 @@
 Eight dialogs a language, spread over the kinds (fillers, self-repairs, corrections, chained
 corrections, refusals, cancels, two figures...), each spoken turn by turn and run through
 `listen` with whisper base. The bound is over the set, never one machine's transcript: English
-(Piper) must get at least 6 of 8 pictures exactly right. Chinese (the Mandarin voice) is held to
-what it does today, which is less than issue 10 asks: at least 4 of 8 dialogs end with the right
-picture drawn or understood and waiting for its yes, and at most one wrong picture is drawn. A
-bare "对" from this voice is lost (whisper base scores it 0.19-0.27, under the short-reply gate)
-and no dialog of the subset is then drawn; raise the bound when it is heard.
+(Piper) must get at least 6 of 8 pictures exactly right, Chinese (the Mandarin voice) at least
+5 of 8, with a wider margin because CI's CPU has heard it worse than any ISA here: a dialog whose right picture is understood and still waits for its yes counts, and a wrong
+picture drawn counts against the set (the person's scripted yes to a wrong confirmation draws it).
 espeak-ng English stays as the hard case, with a looser bound. The full sets and their figures
 are bench/bench_spoken_dialogs.py's job.
 """
@@ -23,9 +21,10 @@ N = 8
 # Bounds sit below the measured rates by the sampling margin of 8 dialogs, because whisper's words
 # differ between CPUs and Piper's VITS draws new noise on every call: English measured 43/46 over
 # the whole set (8/8 here natively, 6/8 under CT2_FORCE_CPU_ISA=AVX2: "a force", "add a scar"),
-# so 6 of 8 fails about one run in 80 by chance; Chinese measured 5/8 three times, and 5/8
-# drawn right after the reply judgement and self-repairs landed (31/46 over the whole set).
-BOUND = {("en", "natural"): 6, ("zh", "natural"): 4, ("en", "espeak"): 6}
+# so 6 of 8 fails about one run in 80 by chance. Chinese: 8/8 natively and under AVX2 and GENERIC
+# once 颜色长发, 宗似/宗饰头发, 渣马以 and 围金 were read by sound (CI's CPU had given 2/8 before,
+# on three of these slips: the bound keeps a margin of three for the slips not yet seen).
+BOUND = {("en", "natural"): 6, ("zh", "natural"): 5, ("en", "espeak"): 6}
 
 
 def _score(lang: str, voice: str, tmp_path, waiting_counts: bool = False) -> tuple[int, list[str]]:
